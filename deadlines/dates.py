@@ -1,0 +1,83 @@
+"""Strict parsing of the dates users type, and long-form formatting in French and English.
+
+Accepted: ISO `2025-03-04` and French `04/03/2025` (day first). Nothing looser: no two-digit
+years, no single digits, never dateutil.parser (which reads `2025-04-03` as 4 March with
+dayfirst=True; shared/notes/dependencies.md §6).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from deadlines.errors import InputError
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_FRENCH = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+
+
+def parse_date(text: str, field: str) -> date:
+    """Parse a user date; InputError naming `field` and the accepted forms otherwise."""
+    raw = text.strip()
+    if m := _ISO.fullmatch(raw):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _FRENCH.fullmatch(raw):
+        day, month, year = (int(g) for g in m.groups())
+    elif _TWO_DIGIT_YEAR.fullmatch(raw):
+        raise InputError("date.two-digit-year", field=field, value=raw)
+    else:
+        raise InputError("date.format", field=field, value=raw)
+    if not 1 <= month <= 12:
+        raise InputError("date.month", field=field, value=raw, month=month)
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise InputError("date.day", field=field, value=raw, day=day, month=month, year=year)
+    return date(year, month, day)
+
+
+_WEEKDAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def weekday_name(day: date, lang: str) -> str:
+    return _WEEKDAYS[lang][day.weekday()]
+
+
+def format_long(day: date, lang: str) -> str:
+    """« lundi 3 mars 2025 », « samedi 1er mars 2025 »; "Monday 3 March 2025"."""
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{weekday_name(day, lang)} {number} {_MONTHS[lang][day.month - 1]} {day.year}"

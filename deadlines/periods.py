@@ -1,0 +1,209 @@
+"""Counting primitives (spec §2). Each returns the date it reaches and the steps that led there.
+
+Conventions, with their sources:
+- months: same day number n months later, else the last day of that month (CPC art. 641 al. 2);
+  months and days: months first, then days (CPC art. 641 al. 3); always from the original date
+  (relativedelta on the trigger, never month by month);
+- days: the trigger day does not count (CPC art. 641 al. 1), so E = T + n;
+- délai franc: the last day is the day after the échéance (CE 5 oct. 2018 n° 409579); the
+  doctrine formula counts the months from the day after the trigger (spec §2.4);
+- extension: a last day on a Saturday, Sunday or holiday moves to the next working day
+  (CPC art. 642 al. 2), only in readings that say so;
+- birth of an implicit decision: no franc day, no extension (CE 5 juin 2009 n° 312682).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from deadlines.explain import Step, StepKind
+from deadlines.holidays import HolidayCalendar, check_covered
+
+
+class Method(StrEnum):
+    """How a period is counted in one reading."""
+
+    BIRTH = "birth"  # implicit decision: échéance, born even on a Sunday
+    STRICT = "strict"  # échéance, no franc day, no extension
+    EXTENDED = "extended"  # échéance, then CPC 642 extension
+    FRANC = "franc"  # CE formula: échéance + 1 day, then CPC 642
+    FRANC_DOCTRINE = "franc-doctrine"  # (T + 1 day) + n months, then CPC 642
+    BACKWARD = "backward"  # a window edge before an expiry: E − n, no extension
+
+
+EXTENDING = frozenset({Method.EXTENDED, Method.FRANC, Method.FRANC_DOCTRINE})
+
+
+@dataclass(frozen=True)
+class Period:
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        # A zero period is allowed: a window edge on the expiry day itself (R.431-5 1°, counter).
+        if min(self.years, self.months, self.days) < 0:
+            raise ValueError(f"a period cannot be negative: {self!r}")
+
+    @property
+    def total_months(self) -> int:
+        return 12 * self.years + self.months
+
+
+@dataclass(frozen=True)
+class Counted:
+    due: date
+    steps: tuple[Step, ...]
+
+
+# Citations of each counting step (spec §2).
+CPC_641_MONTHS = "CPC art. 641 al. 2"
+CPC_641_DAYS = "CPC art. 641 al. 1"
+CPC_641_MIXED = "CPC art. 641 al. 3"
+CPC_642_END = "CPC art. 642 al. 1"
+CPC_642_EXTENSION = "CPC art. 642 al. 2"
+FRANC_CE = "CE 5 oct. 2018 n° 409579; CE avis 30 juill. 2021 Hoseini n° 452878"
+FRANC_DOCTRINE = "doctrine (jurisconsulte, Icard): mois comptés du lendemain"
+BIRTH_CE = "CE 5 juin 2009 n° 312682"
+
+
+def _shift_months(start: date, months: int) -> date:
+    from dateutil.relativedelta import relativedelta  # imported here: ~25 ms, counting only
+
+    return start + relativedelta(months=months)
+
+
+def count(
+    trigger: date,
+    period: Period,
+    method: Method,
+    calendar: HolidayCalendar,
+    extension_citation: str = CPC_642_EXTENSION,
+) -> Counted:
+    """Count `period` from `trigger` with `method`, in `calendar` (spec §2.1–2.6, §2.8)."""
+    check_covered(trigger, calendar.territory)
+    steps: list[Step] = [Step(StepKind.START, trigger, trigger, "step.start", (("day", trigger),))]
+    current = trigger
+    backward = method is Method.BACKWARD
+
+    if method is Method.FRANC_DOCTRINE:
+        following = current + timedelta(days=1)
+        steps.append(
+            Step(StepKind.DAY_AFTER, current, following, "step.day-after", (), FRANC_DOCTRINE)
+        )
+        current = following
+
+    if period.total_months:
+        months = period.total_months
+        target = _shift_months(current, -months if backward else months)
+        kind = StepKind.SUBTRACT_MONTHS if backward else StepKind.ADD_MONTHS
+        key = "step.subtract-months" if backward else "step.add-months"
+        if target.day != current.day:
+            # No same day number in the target month: the last day of that month (CPC 641).
+            steps.append(
+                Step(
+                    StepKind.CLAMP,
+                    current,
+                    target,
+                    "step.clamp",
+                    (("months", months), ("wanted", current.day), ("day", target)),
+                    CPC_641_MONTHS,
+                )
+            )
+        else:
+            steps.append(
+                Step(
+                    kind,
+                    current,
+                    target,
+                    key,
+                    (("months", months), ("day", target)),
+                    CPC_641_MONTHS,
+                )
+            )
+        current = target
+
+    if period.days:
+        target = current + timedelta(days=-period.days if backward else period.days)
+        kind = StepKind.SUBTRACT_DAYS if backward else StepKind.ADD_DAYS
+        key = "step.subtract-days" if backward else "step.add-days"
+        citation = CPC_641_MIXED if period.total_months else CPC_641_DAYS
+        steps.append(
+            Step(kind, current, target, key, (("days", period.days), ("day", target)), citation)
+        )
+        current = target
+
+    if method is Method.FRANC:
+        following = current + timedelta(days=1)
+        steps.append(
+            Step(
+                StepKind.FRANC_DAY,
+                current,
+                following,
+                "step.franc-day",
+                (("day", following),),
+                FRANC_CE,
+            )
+        )
+        current = following
+
+    check_covered(current, calendar.territory)
+    if method in EXTENDING:
+        while not calendar.is_working_day(current):
+            following = current + timedelta(days=1)
+            check_covered(following, calendar.territory)
+            steps.append(_skip_step(current, following, calendar, extension_citation))
+            current = following
+        steps.append(
+            Step(StepKind.WORKING_DAY, current, current, "step.working-day", (("day", current),))
+        )
+    elif method is Method.BIRTH:
+        steps.append(
+            Step(StepKind.BIRTH, current, current, "step.birth", (("day", current),), BIRTH_CE)
+        )
+    elif not calendar.is_working_day(current):
+        steps.append(
+            Step(
+                StepKind.NO_EXTENSION,
+                current,
+                current,
+                "step.no-extension",
+                (("day", current), *_why_not_working(current, calendar)),
+            )
+        )
+
+    steps.append(
+        Step(
+            StepKind.END_OF_DAY,
+            current,
+            current,
+            "step.end-of-day",
+            (("day", current), ("zone", calendar.territory.time_zone)),
+            CPC_642_END,
+        )
+    )
+    return Counted(current, tuple(steps))
+
+
+def _why_not_working(day: date, calendar: HolidayCalendar) -> tuple[tuple[str, str], ...]:
+    holiday = calendar.holiday(day)
+    if holiday is not None:
+        return (("holiday", holiday.key),)
+    return (("holiday", "saturday" if day.weekday() == 5 else "sunday"),)
+
+
+def _skip_step(day: date, following: date, calendar: HolidayCalendar, citation: str) -> Step:
+    holiday = calendar.holiday(day)
+    if holiday is not None:
+        key = "step.skip-disputed-holiday" if holiday.disputed else "step.skip-holiday"
+        return Step(
+            StepKind.SKIP_DAY,
+            day,
+            following,
+            key,
+            (("day", day), ("holiday", holiday.key), ("basis", holiday.basis)),
+            citation,
+        )
+    return Step(StepKind.SKIP_DAY, day, following, "step.skip-weekend", (("day", day),), citation)

@@ -1,0 +1,548 @@
+"""The rule catalogue of spec/rules.md, wave 1 (administrative phase and ordinary appeals).
+
+Each rule is readable in one place: trigger, period, readings, basis, status, validity and the
+research section (AP = spec/research/administrative-phase.md, CA = court-appeals.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from deadlines.periods import Method, Period
+from deadlines.rules.model import (
+    Channel,
+    Condition,
+    EventKind,
+    Kind,
+    Reading,
+    Rule,
+    StartPolicy,
+    Status,
+    Text,
+    Variant,
+    Who,
+)
+
+ANALOGY_642 = "CPC art. 642 al. 2 (par analogie)"
+
+# --- readings shared by several rules -------------------------------------------------------
+
+# Administrative-phase deadlines on the applicant: franc and extension are DISPUTED (AP Q9.2);
+# the strict date is the safe one, the CPC 642 analogy the fallback argument.
+STRICT = Reading(
+    "strict",
+    Text("stricte : échéance, sans report", "strict: the échéance, no extension"),
+    Method.STRICT,
+)
+EXTENDED = Reading(
+    "extended",
+    Text(
+        "report au premier jour ouvrable (art. 642 CPC par analogie)",
+        "moved to the next working day (CPC art. 642 by analogy)",
+    ),
+    Method.EXTENDED,
+    (ANALOGY_642,),
+)
+BIRTH = Reading(
+    "birth",
+    Text(
+        "naissance au terme du délai, sans report (même un dimanche)",
+        "born at the end of the period, never moved (even on a Sunday)",
+    ),
+    Method.BIRTH,
+    ("CE 5 juin 2009 n° 312682",),
+)
+# Court deadlines: franc + CPC 642 (SETTLED for R.421-1); the two formulas differ only at
+# month ends (spec §2.4; CA Q9.2).
+FRANC = Reading(
+    "franc",
+    Text(
+        "délai franc, formule du Conseil d'État (échéance + 1 jour, puis report)",
+        "délai franc, Conseil d'État formula (échéance + 1 day, then extension)",
+    ),
+    Method.FRANC,
+    ("CE 5 oct. 2018 n° 409579", "CPC art. 642"),
+)
+FRANC_DOCTRINE = Reading(
+    "franc-doctrine",
+    Text(
+        "délai franc, formule doctrinale (mois comptés du lendemain, puis report)",
+        "délai franc, doctrine formula (months counted from the next day, then extension)",
+    ),
+    Method.FRANC_DOCTRINE,
+    ("jurisconsulte (Icard)", "CPC art. 642"),
+)
+# Czabaj: « un an »; whether it is franc or extended is not settled (AP Q4.2): the safe reading
+# is the same day number one year later with no extension.
+CZABAJ_STRICT = Reading(
+    "czabaj-strict",
+    Text("un an, sans jour franc ni report", "one year, no franc day, no extension"),
+    Method.STRICT,
+    ("CE Ass. 13 juill. 2016 Czabaj n° 387763",),
+)
+CZABAJ_FRANC = Reading(
+    "czabaj-franc",
+    Text("un an, franc et reporté", "one year, franc and extended"),
+    Method.FRANC,
+    ("CE Ass. 13 juill. 2016 Czabaj n° 387763", "CPC art. 642"),
+)
+
+APPEAL_NOTES_WITH_INFO = (
+    Text(
+        "Le recours doit être enregistré au greffe avant minuit (Télérecours citoyens 24 h/24) ; "
+        "une demande d'aide juridictionnelle interrompt ce délai (non calculé ici).",
+        "The appeal must be registered by the court before midnight (Télérecours citoyens, "
+        "24/7); a legal-aid request interrupts this deadline (not computed here).",
+    ),
+)
+CZABAJ_NOTE = Text(
+    "Voies et délais non indiqués : les 2 mois ne sont pas opposables (CJA R.421-5 ; CRPA "
+    "L.112-6, L.112-12). Délai raisonnable d'un an (Czabaj) ; pour un refus implicite il ne court "
+    "de sa naissance que si la personne a été informée, au dépôt, de la naissance d'une décision "
+    "implicite (CE 18 mars 2019 n° 417270), sinon de la preuve qu'elle l'a connue.",
+    "No voies et délais given: the 2 months cannot be held against the person (CJA R.421-5; "
+    "CRPA L.112-6, L.112-12). Reasonable period of one year (Czabaj); for an implicit refusal it "
+    "runs from the birth only if the person was told at filing how an implicit decision is born "
+    "(CE 18 Mar 2019 n° 417270), otherwise from proof that they knew of it.",
+)
+
+
+def _appeal_variants(basis_with_info: tuple[str, ...], status: Status) -> tuple[Variant, ...]:
+    """2 months franc when the voies et délais were given; otherwise Czabaj's one year."""
+    return (
+        Variant(
+            when=Condition(appeal_info=True),
+            period=Period(months=2),
+            readings=(FRANC, FRANC_DOCTRINE),
+            basis=basis_with_info,
+            status=status,
+            notes=APPEAL_NOTES_WITH_INFO,
+        ),
+        Variant(
+            when=Condition(appeal_info=False),
+            period=Period(years=1),
+            readings=(CZABAJ_STRICT, CZABAJ_FRANC),
+            basis=("CJA R.421-5", "CE Ass. 13 juill. 2016 Czabaj n° 387763"),
+            status=Status.DISPUTED,
+            notes=(CZABAJ_NOTE,),
+        ),
+    )
+
+
+# R.425-12 was R.313-23 from 1 January 2017 (décret n° 2016-1456) until the recodification of
+# 1 May 2021, with the same periods (AP Q1.1).
+OFII_PROCEDURE_FROM = date(2017, 1, 1)
+# The CJA entered into force on 1 January 2001.
+CJA_FROM = date(2001, 1, 1)
+
+POSTMARK = Text(
+    "Par courrier, le cachet de la poste fait foi (CRPA L.112-1) : envoi recommandé avec accusé "
+    "de réception conseillé.",
+    "By post, the postmark counts (CRPA L.112-1): send it registered with acknowledgment.",
+)
+
+CERTIFICATE = Rule(
+    id="certificate",
+    title=Text(
+        "Envoyer le certificat médical à l'OFII", "Send the medical certificate to the OFII"
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    # R.425-12 al. 4 says « enregistrement de sa demande en préfecture »; service-public says « mise
+    # à disposition » in the ANEF space. When both are known each is a start reading, and the
+    # trigger reported is the availability (spec rules.md; open-points Q2).
+    triggers=(EventKind.CERTIFICATE_AVAILABLE, EventKind.APPLICATION_FILED),
+    start=StartPolicy.DISPUTED_START,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(months=1),
+            readings=(STRICT, EXTENDED),
+            basis=("CESEDA R.425-12 al. 4", "service-public F17164"),
+            status=Status.DISPUTED,
+        ),
+    ),
+    basis=("CESEDA R.425-12 al. 4", "service-public F17164"),
+    status=Status.DISPUTED,
+    research="AP Q1",
+    valid_from=OFII_PROCEDURE_FROM,
+    replaced_by=EventKind.ASYLUM_REGISTERED,
+    done_by=EventKind.CERTIFICATE_RECEIVED,
+    notes=(
+        POSTMARK,
+        Text(
+            "Aucune sanction expresse en cas de retard, mais risque de classement ou de refus "
+            "et pas d'attestation de prolongation d'instruction.",
+            "No express sanction for lateness, but the file may be closed or refused and no "
+            "extension certificate (API) issued.",
+        ),
+    ),
+    extension_citation=ANALOGY_642,
+)
+
+CERTIFICATE_ASYLUM = Rule(
+    id="certificate-asylum",
+    title=Text(
+        "Déposer la demande et envoyer le certificat médical (demandeur d'asile)",
+        "File the application and send the medical certificate (asylum seeker)",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    # R.425-12 al. 4, 2nd sentence: when the application rests on L.431-2, the certificate is sent
+    # within the period of that article (D.431-7: 3 months for L.425-9), from the registration of
+    # the asylum claim (service-public, Comede, Forum réfugiés: PREVAILING).
+    triggers=(EventKind.ASYLUM_REGISTERED,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(months=3),
+            readings=(STRICT, EXTENDED),
+            basis=("CESEDA L.431-2", "CESEDA D.431-7", "CESEDA R.425-12"),
+            status=Status.PREVAILING,
+        ),
+    ),
+    basis=("CESEDA L.431-2", "CESEDA D.431-7", "CESEDA R.425-12"),
+    status=Status.PREVAILING,
+    research="AP Q1",
+    # D.431-7 applies to asylum claims registered from 1 March 2019 (Forum réfugiés).
+    valid_from=date(2019, 3, 1),
+    done_by=EventKind.CERTIFICATE_RECEIVED,
+    notes=(
+        POSTMARK,
+        Text(
+            "Passé ce délai, la demande de titre n'est plus recevable sauf circonstances "
+            "nouvelles (L.431-2) ; le délai n'est pas opposable si la préfecture n'a pas donné "
+            "l'information prévue par L.431-2.",
+            "After this date a titre application is barred save new circumstances (L.431-2); "
+            "it cannot be held against the person if the préfecture did not give the L.431-2 "
+            "information.",
+        ),
+    ),
+    extension_citation=ANALOGY_642,
+)
+
+FIFTEEN_DAY_NOTES = (
+    Text(
+        "Compté de la date de la demande (service-public) ; la réponse doit parvenir à l'OFII "
+        "dans le délai : l'envoyer tôt. Compter de la réception de la demande est soutenable, "
+        "non calculé ici.",
+        "Counted from the date of the request (service-public); the answer must reach the "
+        "OFII within the period: send it early. Counting from receipt of the request is "
+        "arguable, not computed here.",
+    ),
+)
+
+OFII_REQUEST_REPLY = Rule(
+    id="ofii-request-reply",
+    title=Text(
+        "Répondre à la demande du médecin de l'OFII (informations, examens)",
+        "Answer the OFII doctor's request (information, exams)",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.OFII_REQUEST,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(days=15),
+            readings=(STRICT, EXTENDED),
+            basis=("CESEDA R.425-12 al. 1",),
+            status=Status.DISPUTED,
+        ),
+    ),
+    basis=("CESEDA R.425-12 al. 1",),
+    status=Status.DISPUTED,
+    research="AP Q2",
+    valid_from=OFII_PROCEDURE_FROM,
+    notes=FIFTEEN_DAY_NOTES,
+    extension_citation=ANALOGY_642,
+)
+
+COLLEGE_REQUEST_REPLY = Rule(
+    id="college-request-reply",
+    title=Text(
+        "Répondre à la demande du collège de médecins de l'OFII",
+        "Answer the OFII collège de médecins' request",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.COLLEGE_REQUEST,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(days=15),
+            readings=(STRICT, EXTENDED),
+            basis=("CESEDA R.425-12 al. 3",),
+            status=Status.DISPUTED,
+        ),
+    ),
+    basis=("CESEDA R.425-12 al. 3",),
+    status=Status.DISPUTED,
+    research="AP Q2",
+    valid_from=OFII_PROCEDURE_FROM,
+    notes=FIFTEEN_DAY_NOTES,
+    extension_citation=ANALOGY_642,
+)
+
+OFII_OPINION = Rule(
+    id="ofii-opinion",
+    title=Text(
+        "Avis du collège de médecins de l'OFII attendu (indicatif)",
+        "OFII collège de médecins' opinion expected (indicative)",
+    ),
+    who=Who.ADMINISTRATION,
+    kind=Kind.INFORMATION,
+    triggers=(EventKind.CERTIFICATE_RECEIVED,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(months=3),
+            readings=(BIRTH,),
+            basis=("CESEDA R.425-13",),
+            status=Status.PREVAILING,
+        ),
+    ),
+    basis=("CESEDA R.425-13",),
+    status=Status.PREVAILING,
+    research="AP Q3",
+    valid_from=OFII_PROCEDURE_FROM,
+    notes=(
+        Text(
+            "Délai indicatif, sans sanction ; il ne suspend pas le délai de naissance du refus "
+            "implicite.",
+            "Indicative, no sanction; it does not suspend the implicit-refusal period.",
+        ),
+    ),
+)
+
+IMPLICIT_REFUSAL = Rule(
+    id="implicit-refusal",
+    title=Text(
+        "Naissance du refus implicite (silence de la préfecture)",
+        "Implicit refusal is born (the préfecture's silence)",
+    ),
+    who=Who.ADMINISTRATION,
+    kind=Kind.INFORMATION,
+    # L.114-3: the period runs from the receipt of the application (ANEF: online filing date,
+    # TA Versailles 23 avr. 2025).
+    triggers=(EventKind.APPLICATION_FILED,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(months=4),
+            readings=(BIRTH,),
+            basis=("CESEDA R*432-1", "CESEDA R.432-2", "CRPA L.114-3"),
+            status=Status.PREVAILING,
+        ),
+    ),
+    basis=("CESEDA R*432-1", "CESEDA R.432-2", "CRPA L.114-3"),
+    status=Status.PREVAILING,
+    research="AP Q4",
+    # R*432-1 / R.432-2 as recodified on 1 May 2021.
+    valid_from=date(2021, 5, 1),
+    produces=EventKind.IMPLICIT_REFUSAL_BORN,
+    notes=(
+        Text(
+            "Une demande de pièces manquantes avec un délai suspend ce délai (CRPA L.114-5) : "
+            "non calculé ici.",
+            "A written request for missing documents with a time limit suspends this period "
+            "(CRPA L.114-5): not computed here.",
+        ),
+    ),
+)
+
+APPEAL_IMPLICIT_REFUSAL = Rule(
+    id="appeal-implicit-refusal",
+    title=Text(
+        "Saisir le tribunal administratif contre le refus implicite",
+        "Appeal the implicit refusal to the administrative court",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.IMPLICIT_REFUSAL_BORN,),
+    start=StartPolicy.EACH,
+    variants=_appeal_variants(
+        ("CJA R.421-2", "CRPA L.112-6", "CRPA L.112-12"), Status.PREVAILING
+    ),
+    basis=("CJA R.421-2", "CJA R.421-5", "CRPA L.112-6", "CRPA L.112-12", "CE 18 mars 2019 n° 417270"),
+    status=Status.PREVAILING,
+    research="AP Q4, CA Q4",
+    valid_from=CJA_FROM,
+)
+
+APPEAL_REFUSAL = Rule(
+    id="appeal-refusal",
+    title=Text(
+        "Saisir le tribunal administratif contre le refus de titre",
+        "Appeal the refusal of the permit to the administrative court",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.REFUSAL_NOTIFIED,),
+    start=StartPolicy.EACH,
+    variants=_appeal_variants(("CJA R.421-1", "CJA R.421-5"), Status.SETTLED),
+    basis=("CJA R.421-1", "CJA R.421-5", "CE Ass. 13 juill. 2016 Czabaj n° 387763"),
+    status=Status.SETTLED,
+    research="CA Q4",
+    valid_from=CJA_FROM,
+)
+
+ADMINISTRATIVE_APPEAL = Rule(
+    id="administrative-appeal",
+    title=Text(
+        "Former un recours gracieux ou hiérarchique (dans le délai de recours)",
+        "File a recours gracieux or hiérarchique (within the appeal deadline)",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    # CE 19 sept. 2014 n° 362568: the recours administratif must be made within the court
+    # deadline, which is franc and extended: same dates as the matching appeal rule.
+    triggers=(EventKind.REFUSAL_NOTIFIED, EventKind.IMPLICIT_REFUSAL_BORN),
+    start=StartPolicy.EACH,
+    variants=_appeal_variants(
+        ("CRPA L.411-2", "CE 19 sept. 2014 n° 362568"), Status.SETTLED
+    ),
+    basis=("CRPA L.411-2", "CE 19 sept. 2014 n° 362568"),
+    status=Status.SETTLED,
+    research="AP Q5",
+    valid_from=CJA_FROM,
+    notes=(
+        Text(
+            "Facultatif. Il interrompt le délai de recours contentieux, qui repart pour 2 mois "
+            "à son rejet (rejet implicite après 2 mois de silence, CRPA L.411-7 : non calculé "
+            "ici). Ne prolonge jamais le délai d'une OQTF.",
+            "Optional. It interrupts the court deadline, which starts again for 2 months when "
+            "it is rejected (implicitly after 2 months of silence, CRPA L.411-7: not computed "
+            "here). It never extends an OQTF deadline.",
+        ),
+    ),
+)
+
+RENEWAL_NOTES = (
+    Text(
+        "Dépôt tardif : pas d'attestation de prolongation d'instruction (R.431-15-1) et "
+        "possible droit de visa de régularisation de 180 € (L.436-5).",
+        "Late filing: no extension certificate (API, R.431-15-1) and a possible 180 € "
+        "regularisation fee (L.436-5).",
+    ),
+)
+ANEF_WINDOW = "CESEDA R.431-5 1° (téléservice ANEF, R.431-2)"
+COUNTER_WINDOW = "CESEDA R.431-5 1° (hors téléservice)"
+
+RENEWAL_OPENS = Rule(
+    id="renewal-opens",
+    title=Text(
+        "Début de la période de dépôt du renouvellement",
+        "Renewal filing window opens",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.WINDOW_OPENS,
+    triggers=(EventKind.PERMIT_EXPIRES,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(channel=Channel.ANEF),
+            period=Period(days=120),
+            readings=(
+                Reading(
+                    "anef",
+                    Text("ANEF : 120e jour avant l'expiration", "ANEF: 120th day before expiry"),
+                    Method.BACKWARD,
+                    (ANEF_WINDOW,),
+                ),
+            ),
+            basis=(ANEF_WINDOW,),
+            status=Status.DISPUTED,
+        ),
+        Variant(
+            when=Condition(channel=Channel.COUNTER),
+            period=Period(months=2),
+            readings=(
+                Reading(
+                    "counter",
+                    Text("guichet : 2 mois avant l'expiration", "counter: 2 months before expiry"),
+                    Method.BACKWARD,
+                    (COUNTER_WINDOW,),
+                ),
+            ),
+            basis=(COUNTER_WINDOW,),
+            status=Status.PREVAILING,
+        ),
+    ),
+    basis=("CESEDA R.431-5 1°",),
+    # Is L.425-9 on the ANEF list, and since when? (open-points Q3)
+    status=Status.DISPUTED,
+    research="AP Q6",
+    valid_from=date(2021, 5, 1),
+)
+
+RENEWAL_CLOSES = Rule(
+    id="renewal-closes",
+    title=Text(
+        "Déposer la demande de renouvellement",
+        "File the renewal application",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.PERMIT_EXPIRES,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(channel=Channel.ANEF),
+            period=Period(days=60),
+            readings=(
+                Reading(
+                    "anef",
+                    Text("ANEF : 60e jour avant l'expiration", "ANEF: 60th day before expiry"),
+                    Method.BACKWARD,
+                    (ANEF_WINDOW, "CESEDA R.431-15-1"),
+                ),
+            ),
+            basis=(ANEF_WINDOW, "CESEDA R.431-15-1", "CESEDA L.436-5"),
+            status=Status.DISPUTED,
+            notes=RENEWAL_NOTES,
+        ),
+        Variant(
+            when=Condition(channel=Channel.COUNTER),
+            # « dans le courant des deux mois précédant l'expiration »: up to the expiry day.
+            period=Period(),
+            readings=(
+                Reading(
+                    "counter",
+                    Text(
+                        "guichet : jusqu'au jour de l'expiration", "counter: up to the expiry day"
+                    ),
+                    Method.BACKWARD,
+                    (COUNTER_WINDOW,),
+                ),
+            ),
+            basis=(COUNTER_WINDOW, "CESEDA L.436-5"),
+            status=Status.PREVAILING,
+            notes=RENEWAL_NOTES,
+        ),
+    ),
+    basis=("CESEDA R.431-5 1°", "CESEDA R.431-15-1", "CESEDA L.436-5"),
+    status=Status.DISPUTED,
+    research="AP Q6",
+    valid_from=date(2021, 5, 1),
+)
+
+# Evaluation order matters: a rule that produces an event comes before the rules it triggers.
+CATALOGUE: tuple[Rule, ...] = (
+    CERTIFICATE,
+    CERTIFICATE_ASYLUM,
+    OFII_REQUEST_REPLY,
+    COLLEGE_REQUEST_REPLY,
+    OFII_OPINION,
+    IMPLICIT_REFUSAL,
+    APPEAL_IMPLICIT_REFUSAL,
+    APPEAL_REFUSAL,
+    ADMINISTRATIVE_APPEAL,
+    RENEWAL_OPENS,
+    RENEWAL_CLOSES,
+)

@@ -1,0 +1,1 @@
+"""Turning computed deadlines into what people and scripts read: rich tables, JSON text."""

@@ -1,0 +1,92 @@
+"""Reads the golden cases of this folder (format: FORMAT.md)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    id: str
+    source: str
+    public: bool
+    rule: str
+    territory: str
+    events: dict[str, list[date]]
+    facts: dict[str, Any]
+    trigger: tuple[str, date] | None
+    trigger_index: int
+    expect_due: date
+    expect_latest: date
+    expect_readings: dict[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CountingCase:
+    id: str
+    source: str
+    public: bool
+    trigger: date
+    years: int
+    months: int
+    days: int
+    method: str
+    territory: str
+    expect: date
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def load() -> tuple[list[RuleCase], list[CountingCase]]:
+    rule_cases: list[RuleCase] = []
+    counting_cases: list[CountingCase] = []
+    for path in sorted(HERE.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for raw in data.get("rule_case", []):
+            events = {
+                kind: [_day(v) for v in (value if isinstance(value, list) else [value])]
+                for kind, value in raw.get("events", {}).items()
+            }
+            trigger = raw.get("trigger")
+            rule_cases.append(
+                RuleCase(
+                    id=raw["id"],
+                    source=raw["source"],
+                    public=raw.get("public", False),
+                    rule=raw["rule"],
+                    territory=raw.get("territory", "75"),
+                    events=events,
+                    facts=raw.get("facts", {}),
+                    trigger=(trigger["event"], _day(trigger["at"])) if trigger else None,
+                    trigger_index=raw.get("trigger_index", 0),
+                    expect_due=_day(raw["expect_due"]),
+                    expect_latest=_day(raw["expect_latest"]),
+                    expect_readings={
+                        k: _day(v) for k, v in raw.get("expect_readings", {}).items()
+                    },
+                )
+            )
+        for raw in data.get("counting_case", []):
+            counting_cases.append(
+                CountingCase(
+                    id=raw["id"],
+                    source=raw["source"],
+                    public=raw.get("public", False),
+                    trigger=_day(raw["trigger"]),
+                    years=raw.get("years", 0),
+                    months=raw.get("months", 0),
+                    days=raw.get("days", 0),
+                    method=raw["method"],
+                    territory=raw.get("territory", "75"),
+                    expect=_day(raw["expect"]),
+                )
+            )
+    return rule_cases, counting_cases
