@@ -1,1 +1,239 @@
-def main() -> None: ...
+"""The thin Typer layer: parse options, call the domain, render, map errors to exit codes.
+
+Only typer is imported at start-up; the domain, rich and json are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+
+from deadlines import LAW_AS_OF
+
+HELP = f"""Échéances du titre de séjour pour soins (CESEDA L.425-9).
+
+Calcule chaque délai de la procédure à partir des dates clés d'un dossier, avec ses
+lectures (date prudente, date soutenable), sa base légale et le détail du calcul.
+
+Les dates sont calculées d'après le droit enregistré au {LAW_AS_OF}. Le droit change :
+faites confirmer par un juriste toute échéance qui compte.
+
+Dates : JJ/MM/AAAA (04/03/2025 = 4 mars 2025) ou AAAA-MM-JJ (2025-03-04).
+Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide.
+"""
+
+app = typer.Typer(
+    help=HELP,
+    add_completion=False,
+    no_args_is_help=True,
+    # No rich help (~190 ms) and never a traceback with local variables: case data is health data.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+
+# The option the user typed for each event or fact named in a domain error.
+OPTION_OF_FIELD = {
+    "application-filed": "--filed",
+    "certificate-available": "--certificate-available",
+    "asylum-registered": "--asylum-registered",
+    "ofii-request": "--ofii-request",
+    "college-request": "--college-request",
+    "certificate-received": "--certificate-received",
+    "refusal-notified": "--refusal-notified",
+    "permit-expires": "--permit-expires",
+    "territory": "--territory",
+    "channel": "--channel",
+    "as-of": "--as-of",
+    "lang": "--lang",
+    "format": "--format",
+}
+
+LANGS = ("fr", "en")
+FORMATS = ("table", "json")
+
+
+def fail(error: Exception, lang: str) -> NoReturn:
+    """One clear line on stderr in the user's language, and the error's exit status."""
+    from deadlines.errors import DeadlinesError
+    from deadlines.messages import render
+
+    assert isinstance(error, DeadlinesError)
+    params = dict(error.params)
+    params["option"] = OPTION_OF_FIELD.get(error.field or "", error.field or "deadlines")
+    prefix = "erreur : " if lang == "fr" else "error: "
+    typer.echo(prefix + render(error.key, params, lang), err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _choice(value: str, choices: tuple[str, ...], field: str) -> str:
+    from deadlines.errors import InputError
+
+    if value not in choices:
+        raise InputError("option.choice", field=field, value=value, choices=", ".join(choices))
+    return value
+
+
+@app.callback()
+def deadlines_app(
+    version: Annotated[bool, typer.Option("--version", help="Affiche la version.")] = False,
+) -> None:
+    """Échéances du titre de séjour pour soins (CESEDA L.425-9)."""
+    if version:
+        from deadlines import __version__
+
+        typer.echo(f"deadlines {__version__} (droit au {LAW_AS_OF})")
+        raise typer.Exit(0)
+
+
+DateOpt = Annotated[str | None, typer.Option(metavar="DATE")]
+
+
+@app.command()
+def compute(
+    filed: DateOpt = None,
+    certificate_available: DateOpt = None,
+    asylum_registered: DateOpt = None,
+    ofii_request: Annotated[
+        list[str] | None,
+        typer.Option(metavar="DATE", help="Demande du médecin de l'OFII (répétable)."),
+    ] = None,
+    college_request: Annotated[
+        list[str] | None,
+        typer.Option(metavar="DATE", help="Demande du collège de médecins (répétable)."),
+    ] = None,
+    certificate_received: DateOpt = None,
+    refusal_notified: DateOpt = None,
+    appeal_info: Annotated[
+        bool,
+        typer.Option(
+            "--appeal-info/--no-appeal-info",
+            help="La notification ou l'accusé de réception indiquait les voies et délais de "
+            "recours (par défaut : oui).",
+        ),
+    ] = True,
+    permit_expires: DateOpt = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(metavar="anef|counter", help="Renouvellement déposé sur l'ANEF ou au guichet."),
+    ] = None,
+    territory: Annotated[
+        str | None,
+        typer.Option(metavar="CODE", help="Département ou collectivité (75, 2A, 971…). Défaut 75."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Date de référence (défaut : aujourd'hui).")
+    ] = None,
+    lang: Annotated[str, typer.Option(metavar="fr|en", help="Langue de sortie.")] = "fr",
+    output_format: Annotated[
+        str, typer.Option("--format", metavar="table|json", help="Tableau ou JSON.")
+    ] = "table",
+    explain: Annotated[bool, typer.Option(help="Détail numéroté de chaque calcul.")] = False,
+    check: Annotated[
+        bool, typer.Option(help="Code de sortie 1 si une échéance à votre charge est dépassée.")
+    ] = False,
+) -> None:
+    """Calcule toutes les échéances d'un dossier à partir de ses dates clés.
+
+    --filed : dépôt de la demande (ANEF ou guichet). --certificate-available : certificat
+    médical mis à disposition dans l'espace ANEF. --asylum-registered : enregistrement de la
+    demande d'asile. --certificate-received : certificat reçu par l'OFII (accusé de
+    réception). --refusal-notified : refus de titre notifié (sans OQTF). --permit-expires :
+    expiration du titre ou de l'APS.
+    """
+    from deadlines.errors import DeadlinesError
+
+    user_lang = lang if lang in LANGS else "fr"
+    try:
+        _choice(lang, LANGS, "lang")
+        _choice(output_format, FORMATS, "format")
+        _compute(
+            {
+                "application-filed": [filed] if filed else [],
+                "certificate-available": [certificate_available] if certificate_available else [],
+                "asylum-registered": [asylum_registered] if asylum_registered else [],
+                "ofii-request": ofii_request or [],
+                "college-request": college_request or [],
+                "certificate-received": [certificate_received] if certificate_received else [],
+                "refusal-notified": [refusal_notified] if refusal_notified else [],
+                "permit-expires": [permit_expires] if permit_expires else [],
+            },
+            territory=territory,
+            appeal_info=appeal_info,
+            channel=channel,
+            as_of=as_of,
+            lang=user_lang,
+            output_format=output_format,
+            explain=explain,
+            check=check,
+        )
+    except DeadlinesError as error:
+        fail(error, user_lang)
+
+
+def _compute(
+    raw_events: dict[str, list[str]],
+    territory: str | None,
+    appeal_info: bool,
+    channel: str | None,
+    as_of: str | None,
+    lang: str,
+    output_format: str,
+    explain: bool,
+    check: bool,
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deadlines.dates import parse_date
+    from deadlines.engine import State, compute
+    from deadlines.errors import InputError
+    from deadlines.holidays import check_covered
+    from deadlines.inputs import build_case
+    from deadlines.rules.model import EventKind, Kind, Who
+
+    case = build_case(
+        {EventKind(kind): texts for kind, texts in raw_events.items()},
+        territory_code=territory,
+        appeal_info=appeal_info,
+        channel=channel,
+    )
+    where = case.where
+    if as_of is None:
+        # "Today" is the day in the case's territory, not on the caseworker's machine.
+        reference = datetime.now(ZoneInfo(where.time_zone)).date()
+    else:
+        reference = parse_date(as_of, field="as-of")
+    try:
+        check_covered(reference, where)
+    except InputError as error:
+        error.field = "as-of"
+        raise
+    computation = compute(case, reference)
+    if output_format == "json":
+        import json
+
+        from deadlines.report import computation_to_dict
+
+        sys.stdout.write(
+            json.dumps(computation_to_dict(computation, lang), ensure_ascii=False, indent=2) + "\n"
+        )
+    else:
+        from rendering.table import render_table
+
+        render_table(computation, lang, explain, sys.stdout)
+    if check and any(
+        d.state is State.OVERDUE and d.rule.who is Who.APPLICANT and d.rule.kind is Kind.DEADLINE
+        for d in computation.deadlines
+    ):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -75,11 +75,12 @@ class Evaluation:
 
     @property
     def safe(self) -> ReadingResult:
-        return min(self.readings, key=lambda r: r.due)  # first listed wins a tie
+        return min(self.readings, key=lambda r: r.due)  # min() keeps the first minimal one
 
     @property
     def latest_reading(self) -> ReadingResult:
-        return max(reversed(self.readings), key=lambda r: r.due)  # first listed wins a tie
+        # The first listed wins a tie: max() keeps the first maximal element.
+        return max(self.readings, key=lambda r: r.due)
 
     @property
     def due(self) -> date:

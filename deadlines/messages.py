@@ -64,6 +64,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '20' is no longer a department code: use 2A (Corse-du-Sud) or 2B "
         "(Haute-Corse).",
     },
+    "channel.unknown": {
+        "fr": "{option} : « {value} » n'est pas un mode de dépôt. Valeurs acceptées : anef, "
+        "counter (guichet).",
+        "en": "{option}: '{value}' is not a filing channel. Accepted values: anef, counter.",
+    },
+    "case.no-event": {
+        "fr": "Aucune date donnée : indiquez au moins un événement (--filed, "
+        "--certificate-available, --asylum-registered, --ofii-request, --college-request, "
+        "--certificate-received, --refusal-notified, --permit-expires).",
+        "en": "No date given: give at least one event (--filed, --certificate-available, "
+        "--asylum-registered, --ofii-request, --college-request, --certificate-received, "
+        "--refusal-notified, --permit-expires).",
+    },
+    "option.choice": {
+        "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : {choices}.",
+        "en": "{option}: '{value}' is not accepted. Accepted values: {choices}.",
+    },
     "event.derived": {
         "fr": "{option} : cet événement est calculé par l'outil, il ne se saisit pas.",
         "en": "{option}: this event is computed by the tool and cannot be entered.",

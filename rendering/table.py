@@ -1,0 +1,162 @@
+"""The human view of a computation: a rich table, then warnings, notes and (optionally) steps.
+
+rich is imported here only, so commands that print JSON never load it.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text as RichText
+
+from deadlines import LAW_AS_OF
+from deadlines.dates import format_long
+from deadlines.engine import Computation, Deadline, State
+from deadlines.messages import name, render_note, render_step
+from deadlines.rules.model import Who
+
+HEADERS = {
+    "fr": ("#", "À faire / événement", "Date prudente", "Soutenable", "Jours", "État",
+           "Base (sûreté)"),
+    "en": ("#", "To do / event", "Safe date", "Arguable", "Days", "State", "Basis (certainty)"),
+}
+LABELS = {
+    "fr": {
+        "title": "Échéances — territoire {territory} ({zone}) — au {as_of}",
+        "trigger": "déclencheur : {event}, {day}",
+        "readings": "Lectures :",
+        "steps_safe": "Calcul de la date prudente ({reading}) :",
+        "steps_latest": "Calcul de la date soutenable ({reading}) :",
+        "warnings": "Avertissements",
+        "notes": "Remarques",
+        "none": "Aucune échéance.",
+        "disclaimer": "Dates calculées d'après le droit enregistré au {law} (spec du projet). Le "
+        "droit change : faites confirmer par un juriste toute échéance qui compte. Respectez "
+        "la date prudente ; la date soutenable n'est qu'un argument de repli.",
+    },
+    "en": {
+        "title": "Deadlines — territory {territory} ({zone}) — as of {as_of}",
+        "trigger": "trigger: {event}, {day}",
+        "readings": "Readings:",
+        "steps_safe": "How the safe date is counted ({reading}):",
+        "steps_latest": "How the arguable date is counted ({reading}):",
+        "warnings": "Warnings",
+        "notes": "Notes",
+        "none": "No deadline.",
+        "disclaimer": "Dates computed from the law as recorded on {law} (the project's spec). "
+        "The law changes: have a lawyer confirm any deadline that matters. Meet the safe date; "
+        "the arguable date is only a fallback argument.",
+    },
+}
+
+
+def _state_label(deadline: Deadline, lang: str) -> str:
+    if deadline.state is State.OVERDUE and deadline.rule.who is not Who.APPLICANT:
+        return name("state.passed", lang)  # an administration date is not "overdue" for the user
+    return name(f"state.{deadline.state.value}", lang)
+
+
+def _row_style(deadline: Deadline) -> str:
+    if deadline.state is State.OVERDUE and deadline.rule.who is Who.APPLICANT:
+        return "bold red"
+    if deadline.state is State.DUE_TODAY:
+        return "bold yellow"
+    if deadline.state is State.DONE or deadline.rule.who is not Who.APPLICANT:
+        return "dim"
+    return ""
+
+
+def render_table(computation: Computation, lang: str, explain: bool, out: TextIO) -> None:
+    # A terminal gets its own width; a file or a pipe gets 120 columns rather than rich's 80.
+    width = None if out.isatty() else 120
+    console = Console(file=out, highlight=False, soft_wrap=False, width=width)
+    labels = LABELS[lang]
+    where = computation.case.where
+    title = labels["title"].format(
+        territory=where.code,
+        zone=name(f"zone.{where.time_zone}", lang),
+        as_of=format_long(computation.as_of, lang),
+    )
+    table = Table(title=title, show_lines=False, expand=False)
+    for index, header in enumerate(HEADERS[lang]):
+        table.add_column(header, justify="right" if index in {0, 4} else "left")
+    references: list[tuple[int, list[str]]] = []
+    for number, deadline in enumerate(computation.deadlines, start=1):
+        arguable = (
+            format_long(deadline.latest, lang) if deadline.latest != deadline.due else "—"
+        )
+        # The start of the safe reading: with a disputed start (certificate) it is the earlier
+        # event, which is what the safe date is counted from.
+        trigger = deadline.evaluation.safe.start
+        what = (
+            f"{deadline.rule.title.get(lang)}\n"
+            f"({name(f'event.{trigger.kind.value}', lang)} : {trigger.at:%d/%m/%Y})"
+            if lang == "fr"
+            else f"{deadline.rule.title.get(lang)}\n"
+            f"({name(f'event.{trigger.kind.value}', lang)}: {trigger.at:%d/%m/%Y})"
+        )
+        table.add_row(
+            str(number),
+            what,
+            format_long(deadline.due, lang),
+            arguable,
+            f"{deadline.days_left:+d}",
+            _state_label(deadline, lang),
+            f"{deadline.evaluation.basis[0]}\n"
+            f"({name(f'status.{deadline.evaluation.status.value}', lang)})",
+            style=_row_style(deadline),
+        )
+        if deadline.warnings:
+            references.append((number, [render_note(w, lang) for w in deadline.warnings]))
+    if computation.deadlines:
+        console.print(table)
+    else:
+        console.print(labels["none"])
+    if references:
+        console.print(RichText(labels["warnings"], style="bold"))
+        for number, lines in references:
+            for line in lines:
+                console.print(f"  [{number}] {line}", markup=False)
+    if computation.notes:
+        console.print(RichText(labels["notes"], style="bold"))
+        for note in dict.fromkeys(render_note(n, lang) for n in computation.notes):
+            console.print(f"  - {note}", markup=False)
+    if explain:
+        for number, deadline in enumerate(computation.deadlines, start=1):
+            # Plain text: rich would re-wrap the numbered steps without their indentation.
+            out.write("\n" + render_explanation(number, deadline, lang) + "\n")
+    console.print()
+    console.print(RichText(labels["disclaimer"].format(law=LAW_AS_OF), style="italic"))
+
+
+def render_explanation(number: int, deadline: Deadline, lang: str) -> str:
+    """The numbered steps under one deadline, as plain text."""
+    labels = LABELS[lang]
+    evaluation = deadline.evaluation
+    lines = [
+        f"[{number}] {deadline.rule.title.get(lang)} ({deadline.rule.id}) — "
+        + labels["trigger"].format(
+            event=name(f"event.{deadline.trigger.kind.value}", lang),
+            day=format_long(deadline.trigger.at, lang),
+        ),
+        "    " + labels["readings"],
+    ]
+    for reading in evaluation.readings:
+        lines.append(
+            f"      - {format_long(reading.due, lang)}{' : ' if lang == 'fr' else ': '}"
+            f"{reading.reading.label.get(lang)}"
+            f" [{reading.id}]"
+        )
+    shown = [(labels["steps_safe"], evaluation.safe)]
+    if evaluation.latest_reading.due != evaluation.safe.due:
+        shown.append((labels["steps_latest"], evaluation.latest_reading))
+    for heading, reading in shown:
+        lines.append("    " + heading.format(reading=reading.id))
+        for index, step in enumerate(reading.steps, start=1):
+            citation = f" [{step.citation}]" if step.citation else ""
+            lines.append(f"      {index}. {render_step(step, lang)}{citation}")
+    for note in evaluation.notes:
+        lines.append(f"    * {render_note(note, lang)}")
+    return "\n".join(lines)
