@@ -117,7 +117,9 @@ def compute(
     permit_expires: DateOpt = None,
     channel: Annotated[
         str | None,
-        typer.Option(metavar="anef|counter", help="Renouvellement déposé sur l'ANEF ou au guichet."),
+        typer.Option(
+            metavar="anef|counter", help="Renouvellement déposé sur l'ANEF ou au guichet."
+        ),
     ] = None,
     territory: Annotated[
         str | None,

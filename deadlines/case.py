@@ -77,9 +77,7 @@ class Case:
         return tuple(e for e in self.events if e.kind == kind)
 
 
-def make_case(
-    events: Iterable[tuple[EventKind, date]], facts: Facts | None = None
-) -> Case:
+def make_case(events: Iterable[tuple[EventKind, date]], facts: Facts | None = None) -> Case:
     """Build a case from (kind, date) pairs, numbering repeated events in date order."""
     ranked: list[Event] = []
     by_kind: dict[EventKind, list[date]] = {}

@@ -138,9 +138,7 @@ def _variants(
         if trigger.at - timedelta(days=120) >= ANEF_CERTAIN_FROM:
             channel = Channel.ANEF  # rules.md default
         else:
-            notes.append(
-                Message("warning.channel-unknown", (("since", ANEF_CERTAIN_FROM),))
-            )
+            notes.append(Message("warning.channel-unknown", (("since", ANEF_CERTAIN_FROM),)))
     matching = tuple(
         v
         for v in rule.variants
@@ -150,9 +148,7 @@ def _variants(
     return matching, tuple(notes)
 
 
-def evaluate(
-    rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory
-) -> Evaluation:
+def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
     """Every reading of `rule` from `starts` (one, or several when the start is disputed)."""
     variants, notes = _variants(rule, facts, starts[0])
     base = HolidayCalendar(where)
@@ -225,11 +221,11 @@ def _context_warnings(evaluation: Evaluation, case: Case) -> tuple[Note, ...]:
     """Warnings that depend on other events of the case."""
     rule = evaluation.rule
     warnings: list[Note] = []
-    if rule.done_by is not None and (done := case.first(rule.done_by)) is not None:
-        if done.at > evaluation.due:
-            warnings.append(
-                Message("warning.done-after-safe", (("day", done.at), ("due", evaluation.due)))
-            )
+    done = case.first(rule.done_by) if rule.done_by is not None else None
+    if done is not None and done.at > evaluation.due:
+        warnings.append(
+            Message("warning.done-after-safe", (("day", done.at), ("due", evaluation.due)))
+        )
     refusal = case.first(EventKind.REFUSAL_NOTIFIED)
     if (
         refusal is not None

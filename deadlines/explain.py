@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 from deadlines.errors import ParamValue
 
@@ -45,4 +46,4 @@ class Step:
 def is_consistent_chain(steps: tuple[Step, ...], trigger: date, due: date) -> bool:
     if not steps or steps[0].before != trigger or steps[-1].after != due:
         return False
-    return all(prev.after == nxt.before for prev, nxt in zip(steps, steps[1:], strict=False))
+    return all(prev.after == nxt.before for prev, nxt in pairwise(steps))

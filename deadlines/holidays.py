@@ -95,7 +95,9 @@ def _regional(region: Region, year: int) -> list[Holiday]:
             days = [
                 # spec §3 lists both 27 and 28 May in Saint-Martin as disputed: the code says 27,
                 # the préfecture has observed 28 since 2018 (research Q10.3).
-                Holiday(date(year, 5, 27), "abolition", True, "Code du travail L.3422-2 (contesté)"),
+                Holiday(
+                    date(year, 5, 27), "abolition", True, "Code du travail L.3422-2 (contesté)"
+                ),
                 Holiday(date(year, 7, 21), "schoelcher", True, _CUSTOMARY),
             ]
             if year >= 2018:

@@ -7,7 +7,6 @@ Parameters that are dates are written out in full (« lundi 3 mars 2025 »); par
 from __future__ import annotations
 
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 from deadlines.dates import format_long
@@ -172,8 +171,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "warning.done-after-safe": {
         "fr": "Reçu le {day}, après la date prudente du {due} : garder la preuve de l'envoi "
         "(cachet de la poste).",
-        "en": "Received on {day}, after the safe date of {due}: keep proof of sending "
-        "(postmark).",
+        "en": "Received on {day}, after the safe date of {due}: keep proof of sending (postmark).",
     },
     "warning.express-after-implicit": {
         "fr": "Un refus exprès a été notifié le {day} : le délai de recours repart de cette "

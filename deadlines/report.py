@@ -77,8 +77,7 @@ def computation_to_dict(computation: Computation, lang: str) -> dict[str, Any]:
             "territory": case.where.code,
             "time_zone": case.where.time_zone,
             "events": [
-                {"event": e.kind.value, "at": e.at.isoformat(), "rank": e.rank}
-                for e in case.events
+                {"event": e.kind.value, "at": e.at.isoformat(), "rank": e.rank} for e in case.events
             ],
             "facts": {
                 "appeal-info": facts.appeal_info,

@@ -5,6 +5,7 @@ rich is imported here only, so commands that print JSON never load it.
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
 from rich.console import Console
@@ -18,8 +19,15 @@ from deadlines.messages import name, render_note, render_step
 from deadlines.rules.model import Who
 
 HEADERS = {
-    "fr": ("#", "À faire / événement", "Date prudente", "Soutenable", "Jours", "État",
-           "Base (sûreté)"),
+    "fr": (
+        "#",
+        "À faire / événement",
+        "Date prudente",
+        "Soutenable",
+        "Jours",
+        "État",
+        "Base (sûreté)",
+    ),
     "en": ("#", "To do / event", "Safe date", "Arguable", "Days", "State", "Basis (certainty)"),
 }
 LABELS = {
@@ -69,8 +77,9 @@ def _row_style(deadline: Deadline) -> str:
 
 
 def render_table(computation: Computation, lang: str, explain: bool, out: TextIO) -> None:
-    # A terminal gets its own width; a file or a pipe gets 120 columns rather than rich's 80.
-    width = None if out.isatty() else 120
+    # A terminal gets its own width; a file or a pipe gets 120 columns rather than rich's 80,
+    # unless COLUMNS says otherwise.
+    width = None if out.isatty() or "COLUMNS" in os.environ else 120
     console = Console(file=out, highlight=False, soft_wrap=False, width=width)
     labels = LABELS[lang]
     where = computation.case.where
@@ -84,9 +93,7 @@ def render_table(computation: Computation, lang: str, explain: bool, out: TextIO
         table.add_column(header, justify="right" if index in {0, 4} else "left")
     references: list[tuple[int, list[str]]] = []
     for number, deadline in enumerate(computation.deadlines, start=1):
-        arguable = (
-            format_long(deadline.latest, lang) if deadline.latest != deadline.due else "—"
-        )
+        arguable = format_long(deadline.latest, lang) if deadline.latest != deadline.due else "—"
         # The start of the safe reading: with a disputed start (certificate) it is the earlier
         # event, which is what the safe date is counted from.
         trigger = deadline.evaluation.safe.start

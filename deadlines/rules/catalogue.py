@@ -366,10 +366,14 @@ APPEAL_IMPLICIT_REFUSAL = Rule(
     kind=Kind.DEADLINE,
     triggers=(EventKind.IMPLICIT_REFUSAL_BORN,),
     start=StartPolicy.EACH,
-    variants=_appeal_variants(
-        ("CJA R.421-2", "CRPA L.112-6", "CRPA L.112-12"), Status.PREVAILING
+    variants=_appeal_variants(("CJA R.421-2", "CRPA L.112-6", "CRPA L.112-12"), Status.PREVAILING),
+    basis=(
+        "CJA R.421-2",
+        "CJA R.421-5",
+        "CRPA L.112-6",
+        "CRPA L.112-12",
+        "CE 18 mars 2019 n° 417270",
     ),
-    basis=("CJA R.421-2", "CJA R.421-5", "CRPA L.112-6", "CRPA L.112-12", "CE 18 mars 2019 n° 417270"),
     status=Status.PREVAILING,
     research="AP Q4, CA Q4",
     valid_from=CJA_FROM,
@@ -404,9 +408,7 @@ ADMINISTRATIVE_APPEAL = Rule(
     # deadline, which is franc and extended: same dates as the matching appeal rule.
     triggers=(EventKind.REFUSAL_NOTIFIED, EventKind.IMPLICIT_REFUSAL_BORN),
     start=StartPolicy.EACH,
-    variants=_appeal_variants(
-        ("CRPA L.411-2", "CE 19 sept. 2014 n° 362568"), Status.SETTLED
-    ),
+    variants=_appeal_variants(("CRPA L.411-2", "CE 19 sept. 2014 n° 362568"), Status.SETTLED),
     basis=("CRPA L.411-2", "CE 19 sept. 2014 n° 362568"),
     status=Status.SETTLED,
     research="AP Q5",

@@ -69,9 +69,7 @@ def load() -> tuple[list[RuleCase], list[CountingCase]]:
                     trigger_index=raw.get("trigger_index", 0),
                     expect_due=_day(raw["expect_due"]),
                     expect_latest=_day(raw["expect_latest"]),
-                    expect_readings={
-                        k: _day(v) for k, v in raw.get("expect_readings", {}).items()
-                    },
+                    expect_readings={k: _day(v) for k, v in raw.get("expect_readings", {}).items()},
                 )
             )
         for raw in data.get("counting_case", []):

@@ -34,7 +34,9 @@ def _evaluation(case: RuleCase) -> Evaluation:
     facts = _facts(case)
     if case.trigger is not None:
         kind, at = case.trigger
-        return evaluate(rule, (Event(EventKind(kind), at, derived=True),), facts, territory(facts.territory))
+        return evaluate(
+            rule, (Event(EventKind(kind), at, derived=True),), facts, territory(facts.territory)
+        )
     pairs = [(EventKind(kind), day) for kind, days in case.events.items() for day in days]
     result = compute(make_case(pairs, facts), as_of=date(2026, 1, 1))
     matching = [d for d in result.deadlines if d.rule.id == case.rule]
@@ -74,5 +76,7 @@ def test_enough_golden_cases() -> None:
     ["CE 5 juin 2009", "CE 13 mai 2015", "Icard", "Ouvre-boîte", "Vagneux", "CE 15 déc. 2023"],
 )
 def test_public_sources_are_covered(source: str) -> None:
-    cases = [c for c in RULE_CASES + COUNTING_CASES if c.public and source.lower() in c.source.lower()]
+    cases = [
+        c for c in RULE_CASES + COUNTING_CASES if c.public and source.lower() in c.source.lower()
+    ]
     assert cases, f"no public golden case from {source}"

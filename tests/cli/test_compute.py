@@ -1,0 +1,280 @@
+"""`deadlines compute` through Typer's CliRunner, and once through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    # Wide enough that no cell wraps, so sentences can be searched whole.
+    return runner.invoke(app, ["compute", *args], catch_exceptions=False, env={"COLUMNS": "300"})
+
+
+def test_table_lists_every_deadline_in_french_by_default() -> None:
+    result = run("--filed", "15/01/2025", "--as-of", "2025-02-01")
+    assert result.exit_code == 0
+    assert "Envoyer le certificat médical à l'OFII" in result.stdout
+    assert "samedi 15 février 2025" in result.stdout  # safe date, weekday spelled out
+    assert "lundi 17 février 2025" in result.stdout  # arguable date
+    assert "jeudi 15 mai 2025" in result.stdout  # implicit refusal born
+    assert "faites confirmer par un juriste" in result.stdout
+
+
+def test_english_output() -> None:
+    result = run("--filed", "2025-01-15", "--as-of", "2025-02-01", "--lang", "en")
+    assert result.exit_code == 0
+    assert "Send the medical certificate to the OFII" in result.stdout
+    assert "Saturday 15 February 2025" in result.stdout
+
+
+def test_explain_prints_numbered_steps_with_citations() -> None:
+    result = run("--ofii-request", "06/12/2024", "--as-of", "2025-02-01", "--explain")
+    assert result.exit_code == 0
+    assert "1. Point de départ : vendredi 6 décembre 2024" in result.stdout
+    assert "samedi 21 décembre 2024 n'est pas un jour ouvrable : report au lendemain" in (
+        result.stdout
+    )
+    assert "[CPC art. 641 al. 1]" in result.stdout
+
+
+def _json(*args: str) -> dict:  # type: ignore[type-arg]
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_json_has_the_spec_fields() -> None:
+    doc = _json("--filed", "15/01/2025", "--as-of", "2025-02-01")
+    assert doc["schema"] == 1
+    assert doc["case"]["territory"] == "75"
+    assert doc["case"]["time_zone"] == "Europe/Paris"
+    certificate = next(d for d in doc["deadlines"] if d["rule"] == "certificate")
+    for field in (
+        "rule",
+        "title",
+        "who",
+        "trigger",
+        "due",
+        "latest",
+        "readings",
+        "basis",
+        "status",
+        "state",
+        "days_left",
+        "steps",
+        "warnings",
+    ):
+        assert field in certificate
+    assert certificate["trigger"] == {"event": "application-filed", "at": "2025-01-15", "rank": 0}
+    assert certificate["due"] == "2025-02-15"
+    assert certificate["latest"] == "2025-02-17"
+    assert certificate["status"] == "DISPUTED"
+    assert certificate["state"] == "upcoming"
+    assert certificate["days_left"] == 14
+    assert {r["id"] for r in certificate["readings"]} == {"strict", "extended"}
+    assert certificate["steps"][0]["kind"] == "start"
+    assert certificate["steps"][-1]["after"] == "2025-02-15"
+
+
+def test_json_deadlines_are_sorted_by_due_date() -> None:
+    doc = _json("--filed", "15/01/2025", "--permit-expires", "30/06/2025", "--as-of", "2025-02-01")
+    dues = [d["due"] for d in doc["deadlines"]]
+    assert dues == sorted(dues)
+
+
+def test_disputed_start_reports_certificate_available_as_trigger() -> None:
+    doc = _json(
+        "--filed", "05/10/2026", "--certificate-available", "07/10/2026", "--as-of", "2026-10-10"
+    )
+    certificate = next(d for d in doc["deadlines"] if d["rule"] == "certificate")
+    assert certificate["trigger"]["event"] == "certificate-available"
+    assert certificate["due"] == "2026-11-05"  # from the filing: the safe start
+    assert certificate["latest"] == "2026-11-09"  # Sat 7 Nov → Mon 9 Nov
+
+
+def test_repeatable_requests_give_one_deadline_each() -> None:
+    doc = _json(
+        "--ofii-request", "03/03/2025", "--ofii-request", "06/12/2024", "--as-of", "2025-01-01"
+    )
+    replies = [d for d in doc["deadlines"] if d["rule"] == "ofii-request-reply"]
+    assert [(d["trigger"]["rank"], d["due"]) for d in replies] == [
+        (0, "2024-12-21"),
+        (1, "2025-03-18"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--filed", "31/02/2025"], "--filed : « 31/02/2025 » n'existe pas"),
+        (["--filed", "15/01/25"], "l'année doit avoir quatre chiffres"),
+        (["--filed", "04/13/2025"], "il n'y a pas de mois 13"),
+        (["--filed", "2025/01/15"], "Formes acceptées : JJ/MM/AAAA"),
+        (["--filed", "15/01/2025", "--territory", "99"], "--territory : « 99 »"),
+        (["--filed", "15/01/2025", "--territory", "20"], "2A (Corse-du-Sud)"),
+        (["--filed", "15/01/1999"], "hors des années"),
+        (["--filed", "15/01/2025", "--as-of", "2051-01-01"], "--as-of"),
+        (
+            ["--filed", "15/01/2025", "--certificate-available", "10/01/2025"],
+            "--certificate-available",
+        ),
+        (["--filed", "15/01/2025", "--refusal-notified", "10/01/2025"], "--refusal-notified"),
+        (["--filed", "15/01/2025", "--channel", "web"], "--channel : « web »"),
+        (["--filed", "15/01/2025", "--format", "xml"], "--format"),
+        (["--filed", "15/01/2025", "--lang", "de"], "--lang"),
+        ([], "Aucune date donnée"),
+        (["--permit-expires", "15/03/2011", "--territory", "977"], "2012–2050"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args: list[str], expected: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""  # nothing written on stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("erreur : ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_bad_input_in_english() -> None:
+    result = run("--filed", "31/02/2025", "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --filed: '31/02/2025' does not exist")
+
+
+def test_check_exits_1_only_when_an_applicant_deadline_is_overdue() -> None:
+    overdue = run("--ofii-request", "06/12/2024", "--as-of", "2025-02-01", "--check")
+    assert overdue.exit_code == 1
+    assert "DÉPASSÉ" in overdue.stdout
+    fine = run("--ofii-request", "06/12/2024", "--as-of", "2024-12-10", "--check")
+    assert fine.exit_code == 0
+    # Without --check, overdue deadlines do not change the exit status.
+    assert run("--ofii-request", "06/12/2024", "--as-of", "2025-02-01").exit_code == 0
+
+
+def test_check_ignores_passed_administration_dates() -> None:
+    # The implicit refusal is born (administration) but the appeal is still open.
+    result = run(
+        "--filed",
+        "15/01/2025",
+        "--certificate-received",
+        "01/02/2025",
+        "--as-of",
+        "2025-06-01",
+        "--check",
+    )
+    assert result.exit_code == 0
+    assert "passée" in result.stdout
+
+
+def test_default_as_of_is_today_in_the_territory() -> None:
+    doc = _json("--filed", "15/01/2025")
+    assert doc["as_of"]  # an ISO date, from the territory's clock
+    assert len(doc["as_of"]) == 10
+
+
+def test_help_lists_every_option_and_the_disclaimer() -> None:
+    result = runner.invoke(app, ["compute", "--help"])
+    assert result.exit_code == 0
+    for option in (
+        "--filed",
+        "--certificate-available",
+        "--asylum-registered",
+        "--ofii-request",
+        "--college-request",
+        "--certificate-received",
+        "--refusal-notified",
+        "--appeal-info",
+        "--permit-expires",
+        "--channel",
+        "--territory",
+        "--as-of",
+        "--lang",
+        "--format",
+        "--explain",
+        "--check",
+    ):
+        assert option in result.stdout
+    top = runner.invoke(app, ["--help"])
+    assert "faites confirmer par un juriste" in top.stdout
+
+
+def test_real_subprocess_json_and_no_heavy_imports() -> None:
+    """The installed console script runs, and JSON output never imports rich."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['deadlines', 'compute', '--filed', '15/01/2025', '--as-of', '2025-02-01',"
+        " '--format', 'json']\n"
+        "import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+        "heavy = [m for m in ('rich', 'holidays', 'icalendar', 'sqlite3') if m in sys.modules]\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["deadlines"][0]["rule"] == "certificate"
+    assert proc.stderr.strip().endswith("HEAVY=")
+
+
+def test_console_script_exit_codes() -> None:
+    script = Path(sys.executable).with_name("deadlines")
+    ok = subprocess.run(
+        [script, "compute", "--filed", "15/01/2025", "--as-of", "2025-02-01"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0
+    assert "Envoyer le certificat" in ok.stdout
+    bad = subprocess.run(
+        [script, "compute", "--filed", "31/02/2025"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1
+
+
+def test_help_does_not_import_the_domain_or_rich() -> None:
+    code = (
+        "import sys\nsys.argv = ['deadlines', '--help']\nimport cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(','.join(m for m in ('rich', 'dateutil', 'deadlines.engine')"
+        " if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.stderr == ""
