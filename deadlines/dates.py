@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 
 from deadlines.errors import InputError
 
@@ -81,3 +81,10 @@ def format_long(day: date, lang: str) -> str:
     """« lundi 3 mars 2025 », « samedi 1er mars 2025 »; "Monday 3 March 2025"."""
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
     return f"{weekday_name(day, lang)} {number} {_MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def format_instant(at: datetime, lang: str) -> str:
+    """« lundi 1er avril 2024 à 10 h 00 »; "Monday 1 April 2024 at 10:00" (zone said apart)."""
+    if lang == "fr":
+        return f"{format_long(at, lang)} à {at.hour} h {at.minute:02d}"
+    return f"{format_long(at, lang)} at {at.hour:02d}:{at.minute:02d}"

@@ -28,6 +28,9 @@ class StepKind(StrEnum):
     NO_EXTENSION = "no-extension"  # the day is not worked, but this reading does not extend
     BIRTH = "birth"  # an implicit decision is born at the end of the day, even on a Sunday
     END_OF_DAY = "end-of-day"
+    ADD_HOURS = "add-hours"  # hour to hour (a datetime chain; datetime is a date)
+    DST = "dst"  # a wall-clock time that does not exist or exists twice
+    END_INSTANT = "end-instant"  # the period ends at this exact instant, never extended
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ Parameters that are dates are written out in full (« lundi 3 mars 2025 »); par
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from deadlines.dates import format_long
+from deadlines.dates import format_instant, format_long
 from deadlines.errors import ParamValue
 from deadlines.explain import Step
 from deadlines.rules.model import Text
@@ -161,6 +161,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le délai expire à 24 h 00 ({zone}) le {day}.",
         "en": "The period ends at midnight ({zone}) on {day}.",
     },
+    "step.start-instant": {
+        "fr": "Point de départ : notification le {at}.",
+        "en": "Start: notified on {at}.",
+    },
+    "step.add-hours": {
+        "fr": "+ {hours} heures de temps écoulé, d'heure à heure : {at}.",
+        "en": "+ {hours} hours of elapsed time, hour to hour: {at}.",
+    },
+    "step.add-hours-wall-clock": {
+        "fr": "+ {hours} heures à l'heure légale (même heure affichée) : {at}.",
+        "en": "+ {hours} hours by the clock (same wall time): {at}.",
+    },
+    "step.dst-nonexistent": {
+        "fr": "Cette heure n'existe pas (passage à l'heure d'été) : première minute valide, {at}.",
+        "en": "That time does not exist (clocks go forward): first valid minute, {at}.",
+    },
+    "step.dst-ambiguous": {
+        "fr": "Cette heure existe deux fois (retour à l'heure d'hiver) : la première, {at}.",
+        "en": "That time occurs twice (clocks go back): the earlier one, {at}.",
+    },
+    "step.end-instant": {
+        "fr": "Le délai expire à cet instant précis, sans jour franc ni report : {at}.",
+        "en": "The period ends at that exact instant, never franc or extended: {at}.",
+    },
     # --- engine notes and warnings ------------------------------------------------------
     "warning.channel-unknown": {
         "fr": "Mode de dépôt inconnu (--channel) : le titre « étranger malade » n'est sur l'ANEF "
@@ -283,6 +307,9 @@ def name(key: str, lang: str) -> str:
 
 
 def _param(param: str, value: ParamValue, lang: str) -> str:
+    if isinstance(value, datetime):
+        offset = value.strftime("%z")
+        return f"{format_instant(value, lang)} (UTC{offset[:3]}:{offset[3:]})"
     if isinstance(value, date):
         return format_long(value, lang)
     if param == "rule":
