@@ -88,6 +88,11 @@ def deadlines_app(
         raise typer.Exit(0)
 
 
+def _given(value: str | None) -> list[str]:
+    """A single-valued option as the list the domain takes for every event."""
+    return [value] if value else []
+
+
 DateOpt = Annotated[str | None, typer.Option(metavar="DATE")]
 
 
@@ -153,14 +158,14 @@ def compute(
         _choice(output_format, FORMATS, "format")
         _compute(
             {
-                "application-filed": [filed] if filed else [],
-                "certificate-available": [certificate_available] if certificate_available else [],
-                "asylum-registered": [asylum_registered] if asylum_registered else [],
+                "application-filed": _given(filed),
+                "certificate-available": _given(certificate_available),
+                "asylum-registered": _given(asylum_registered),
                 "ofii-request": ofii_request or [],
                 "college-request": college_request or [],
-                "certificate-received": [certificate_received] if certificate_received else [],
-                "refusal-notified": [refusal_notified] if refusal_notified else [],
-                "permit-expires": [permit_expires] if permit_expires else [],
+                "certificate-received": _given(certificate_received),
+                "refusal-notified": _given(refusal_notified),
+                "permit-expires": _given(permit_expires),
             },
             territory=territory,
             appeal_info=appeal_info,

@@ -212,9 +212,14 @@ def test_help_lists_every_option_and_the_disclaimer() -> None:
     assert "faites confirmer par un juriste" in top.stdout
 
 
+def _run(argv: list[str | Path]) -> subprocess.CompletedProcess[str]:
+    """Run a real process with the repo on the path, as a user's shell would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(argv, check=False, capture_output=True, text=True, env=env, timeout=60)
+
+
 def test_real_subprocess_json_and_no_heavy_imports() -> None:
     """The installed console script runs, and JSON output never imports rich."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = (
         "import sys, runpy\n"
         "sys.argv = ['deadlines', 'compute', '--filed', '15/01/2025', '--as-of', '2025-02-01',"
@@ -224,14 +229,7 @@ def test_real_subprocess_json_and_no_heavy_imports() -> None:
         "heavy = [m for m in ('rich', 'holidays', 'icalendar', 'sqlite3') if m in sys.modules]\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    proc = _run([sys.executable, "-c", code])
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["deadlines"][0]["rule"] == "certificate"
@@ -240,22 +238,10 @@ def test_real_subprocess_json_and_no_heavy_imports() -> None:
 
 def test_console_script_exit_codes() -> None:
     script = Path(sys.executable).with_name("deadlines")
-    ok = subprocess.run(
-        [script, "compute", "--filed", "15/01/2025", "--as-of", "2025-02-01"],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    ok = _run([script, "compute", "--filed", "15/01/2025", "--as-of", "2025-02-01"])
     assert ok.returncode == 0
     assert "Envoyer le certificat" in ok.stdout
-    bad = subprocess.run(
-        [script, "compute", "--filed", "31/02/2025"],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = _run([script, "compute", "--filed", "31/02/2025"])
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1
@@ -268,13 +254,5 @@ def test_help_does_not_import_the_domain_or_rich() -> None:
         "sys.stderr.write(','.join(m for m in ('rich', 'dateutil', 'deadlines.engine')"
         " if m in sys.modules))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    proc = _run([sys.executable, "-c", code])
     assert proc.stderr == ""

@@ -137,6 +137,18 @@ _CUSTOMARY = (
     (frozenset({"978"}), SAINT_MARTIN_YEARS, "21 July (Schœlcher)", _fixed(7, 21), "schoelcher"),
 )
 
+# Both oracles list Good Friday in Alsace-Moselle as a holiday; ours marks it disputed.
+GOOD_FRIDAY_ALSACE_MOSELLE = KnownDifference(
+    ALSACE_MOSELLE,
+    COVERED,
+    "Easter − 2 days (Good Friday)",
+    _good_friday,
+    "good-friday",
+    "disputed",
+    True,
+    WHY_GOOD_FRIDAY_AM,
+)
+
 HOLIDAYS_PACKAGE_DIFFERENCES: tuple[KnownDifference, ...] = (
     KnownDifference(
         ALL_CODES,
@@ -149,16 +161,7 @@ HOLIDAYS_PACKAGE_DIFFERENCES: tuple[KnownDifference, ...] = (
         "the package drops Whit Monday 2005–2007 (journée de solidarité, loi 2004-626); "
         "L.3133-1 keeps it a jour férié even where it is worked (spec §5; AP Q10.1)",
     ),
-    KnownDifference(
-        ALSACE_MOSELLE,
-        COVERED,
-        "Easter − 2 days (Good Friday)",
-        _good_friday,
-        "good-friday",
-        "disputed",
-        True,
-        WHY_GOOD_FRIDAY_AM,
-    ),
+    GOOD_FRIDAY_ALSACE_MOSELLE,
     *(
         KnownDifference(codes, years, rule, day, key, "disputed", True, WHY_CUSTOMARY)
         for codes, years, rule, day, key in _CUSTOMARY
@@ -198,16 +201,7 @@ HOLIDAYS_PACKAGE_DIFFERENCES: tuple[KnownDifference, ...] = (
 
 JOURS_FERIES_DIFFERENCES: tuple[KnownDifference, ...] = (
     # Metropole: none (the package keeps Whit Monday in 2005–2007, as L.3133-1 does).
-    KnownDifference(
-        ALSACE_MOSELLE,
-        COVERED,
-        "Easter − 2 days (Good Friday)",
-        _good_friday,
-        "good-friday",
-        "disputed",
-        True,
-        WHY_GOOD_FRIDAY_AM,
-    ),
+    GOOD_FRIDAY_ALSACE_MOSELLE,
     *(
         KnownDifference(codes, years, rule, day, key, "disputed", False, WHY_CUSTOMARY)
         for codes, years, rule, day, key in _CUSTOMARY
