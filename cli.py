@@ -20,7 +20,9 @@ lectures (date prudente, date soutenable), sa base légale et le détail du calc
 Les dates sont calculées d'après le droit enregistré au {LAW_AS_OF}. Le droit change :
 faites confirmer par un juriste toute échéance qui compte.
 
-Dates : JJ/MM/AAAA (04/03/2025 = 4 mars 2025) ou AAAA-MM-JJ (2025-03-04).
+Dates : JJ/MM/AAAA (04/03/2025 = 4 mars 2025) ou AAAA-MM-JJ (2025-03-04) ; avec
+l'heure pour une notification d'OQTF : "04/03/2025 10:30" ou 2025-03-04T10:30 (heure locale
+du territoire).
 Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide.
 """
 
@@ -43,6 +45,11 @@ OPTION_OF_FIELD = {
     "college-request": "--college-request",
     "certificate-received": "--certificate-received",
     "refusal-notified": "--refusal-notified",
+    "oqtf-notified": "--oqtf-notified",
+    "oqtf-decided": "--oqtf-decided",
+    "departure-period": "--departure-period/--no-departure-period",
+    "custody": "--custody",
+    "oqtf-ground": "--oqtf-ground",
     "permit-expires": "--permit-expires",
     "territory": "--territory",
     "channel": "--channel",
@@ -111,6 +118,46 @@ def compute(
     ] = None,
     certificate_received: DateOpt = None,
     refusal_notified: DateOpt = None,
+    oqtf_notified: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE[ HH:MM]",
+            help='OQTF notifiée : date et heure locale ("04/03/2025 10:30", '
+            "2025-03-04T10:30) ; l'heure compte pour un délai de 48 heures.",
+        ),
+    ] = None,
+    oqtf_decided: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="Date à laquelle l'OQTF a été prise (date de l'arrêté) : elle choisit le régime "
+            "(avant / à compter du 15 juillet 2024).",
+        ),
+    ] = None,
+    departure_period: Annotated[
+        bool | None,
+        typer.Option(
+            "--departure-period/--no-departure-period",
+            help="L'OQTF accorde un délai de départ volontaire (obligatoire avec --oqtf-notified).",
+            show_default=False,
+        ),
+    ] = None,
+    custody: Annotated[
+        str | None,
+        typer.Option(
+            metavar="none|house-arrest|detention|retention",
+            help="Situation à la notification de l'OQTF : libre, assignation à résidence, "
+            "détention, rétention (défaut : none).",
+        ),
+    ] = None,
+    oqtf_ground: Annotated[
+        str | None,
+        typer.Option(
+            metavar="3|4|other",
+            help="Fondement de l'OQTF (L.611-1) : 3 refus de titre, 4 asile refusé, other "
+            "(défaut : 3 ; compte avant le 15 juillet 2024).",
+        ),
+    ] = None,
     appeal_info: Annotated[
         bool,
         typer.Option(
@@ -131,7 +178,11 @@ def compute(
         typer.Option(metavar="CODE", help="Département ou collectivité (75, 2A, 971…). Défaut 75."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Date de référence (défaut : aujourd'hui).")
+        str | None,
+        typer.Option(
+            metavar="DATE[ HH:MM]",
+            help="Date (et heure) de référence (défaut : maintenant, heure du territoire).",
+        ),
     ] = None,
     lang: Annotated[str, typer.Option(metavar="fr|en", help="Langue de sortie.")] = "fr",
     output_format: Annotated[
@@ -147,8 +198,9 @@ def compute(
     --filed : dépôt de la demande (ANEF ou guichet). --certificate-available : certificat
     médical mis à disposition dans l'espace ANEF. --asylum-registered : enregistrement de la
     demande d'asile. --certificate-received : certificat reçu par l'OFII (accusé de
-    réception). --refusal-notified : refus de titre notifié (sans OQTF). --permit-expires :
-    expiration du titre ou de l'APS.
+    réception). --refusal-notified : refus de titre notifié seul (un refus notifié le même
+    jour que l'OQTF suit le délai de l'OQTF). --permit-expires : expiration du titre ou de
+    l'APS.
     """
     from deadlines.errors import DeadlinesError
 
@@ -165,8 +217,15 @@ def compute(
                 "college-request": college_request or [],
                 "certificate-received": _given(certificate_received),
                 "refusal-notified": _given(refusal_notified),
+                "oqtf-notified": _given(oqtf_notified),
                 "permit-expires": _given(permit_expires),
             },
+            facts={
+                "oqtf-decided": oqtf_decided,
+                "custody": custody,
+                "oqtf-ground": oqtf_ground,
+            },
+            departure_period=departure_period,
             territory=territory,
             appeal_info=appeal_info,
             channel=channel,
@@ -182,6 +241,8 @@ def compute(
 
 def _compute(
     raw_events: dict[str, list[str]],
+    facts: dict[str, str | None],
+    departure_period: bool | None,
     territory: str | None,
     appeal_info: bool,
     channel: str | None,
@@ -194,11 +255,12 @@ def _compute(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from deadlines.dates import parse_date
+    from deadlines.dates import parse_date_time
     from deadlines.engine import State, compute
     from deadlines.errors import InputError
     from deadlines.holidays import check_covered
     from deadlines.inputs import build_case
+    from deadlines.instants import localize
     from deadlines.rules.model import EventKind, Kind, Who
 
     case = build_case(
@@ -206,19 +268,28 @@ def _compute(
         territory_code=territory,
         appeal_info=appeal_info,
         channel=channel,
+        oqtf_decided=facts["oqtf-decided"],
+        departure_period=departure_period,
+        custody=facts["custody"],
+        oqtf_ground=facts["oqtf-ground"],
     )
     where = case.where
+    zone = ZoneInfo(where.time_zone)
+    now: datetime | None = None
     if as_of is None:
-        # "Today" is the day in the case's territory, not on the caseworker's machine.
-        reference = datetime.now(ZoneInfo(where.time_zone)).date()
+        # "Now" is the time in the case's territory, not on the caseworker's machine.
+        now = datetime.now(zone)
+        reference = now.date()
     else:
-        reference = parse_date(as_of, field="as-of")
+        reference, at = parse_date_time(as_of, field="as-of")
+        if at is not None:
+            now = localize(datetime.combine(reference, at), zone)[0]
     try:
         check_covered(reference, where)
     except InputError as error:
         error.field = "as-of"
         raise
-    computation = compute(case, reference)
+    computation = compute(case, reference, now)
     if output_format == "json":
         import json
 

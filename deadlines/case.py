@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from deadlines.errors import InputError
 from deadlines.holidays import check_covered
-from deadlines.rules.model import DERIVED_EVENTS, REPEATABLE_EVENTS, Channel, EventKind
+from deadlines.rules.model import (
+    DERIVED_EVENTS,
+    REPEATABLE_EVENTS,
+    TIMED_EVENTS,
+    Channel,
+    Custody,
+    EventKind,
+    OqtfGround,
+)
 from deadlines.territories import DEFAULT_TERRITORY, Territory, territory
 
 
@@ -18,6 +27,7 @@ class Event:
     at: date
     rank: int = 0  # occurrence number for repeatable events (OFII requests), 0-based
     derived: bool = False
+    time: time | None = None  # local wall time, for events where it matters (TIMED_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,11 @@ class Facts:
     territory: str = DEFAULT_TERRITORY
     appeal_info: bool = True
     channel: Channel | None = None  # None: not given (the engine decides, spec §3)
+    # The OQTF facts of rules.md; they are only meaningful with an `oqtf-notified` event.
+    oqtf_decided: date | None = None  # None: unknown (every possible regime is a reading)
+    departure_period: bool | None = None  # required with `oqtf-notified`
+    custody: Custody = Custody.NONE
+    ground: OqtfGround = OqtfGround.REFUSAL
 
 
 # Chronology the procedure imposes: (later, earlier) — the later event cannot precede the earlier.
@@ -50,6 +65,17 @@ class Case:
             counts[event.kind] = counts.get(event.kind, 0) + 1
             if counts[event.kind] > 1 and event.kind not in REPEATABLE_EVENTS:
                 raise InputError("event.repeated", field=event.kind.value)
+            if event.time is not None:
+                if event.kind not in TIMED_EVENTS:
+                    raise InputError("time.not-allowed", field=event.kind.value)
+                if not _exists(datetime.combine(event.at, event.time), ZoneInfo(where.time_zone)):
+                    raise InputError(
+                        "time.nonexistent",
+                        field=event.kind.value,
+                        day=event.at,
+                        time=f"{event.time:%H:%M}",
+                        zone=where.time_zone,
+                    )
             try:
                 check_covered(event.at, where)
             except InputError as error:
@@ -65,6 +91,37 @@ class Case:
                     other=earlier.value,
                     other_day=early.at,
                 )
+        self._check_oqtf_facts()
+
+    def _check_oqtf_facts(self) -> None:
+        facts = self.facts
+        oqtf = self.first(EventKind.OQTF_NOTIFIED)
+        if oqtf is None:
+            # The OQTF facts describe an OQTF: without one they are a mistake, not a default.
+            if facts.oqtf_decided is not None:
+                raise InputError("oqtf.fact-without-oqtf", field="oqtf-decided")
+            if facts.departure_period is not None:
+                raise InputError("oqtf.fact-without-oqtf", field="departure-period")
+            if facts.custody is not Custody.NONE:
+                raise InputError("oqtf.fact-without-oqtf", field="custody")
+            if facts.ground is not OqtfGround.REFUSAL:
+                raise InputError("oqtf.fact-without-oqtf", field="oqtf-ground")
+            return
+        if facts.departure_period is None:
+            raise InputError("oqtf.departure-period-missing", field="departure-period")
+        if facts.oqtf_decided is not None:
+            try:
+                check_covered(facts.oqtf_decided, self.where)
+            except InputError as error:
+                error.field = "oqtf-decided"
+                raise
+            if facts.oqtf_decided > oqtf.at:
+                raise InputError(
+                    "oqtf.decided-after-notified",
+                    field="oqtf-decided",
+                    day=facts.oqtf_decided,
+                    other_day=oqtf.at,
+                )
 
     @property
     def where(self) -> Territory:
@@ -77,13 +134,42 @@ class Case:
         return tuple(e for e in self.events if e.kind == kind)
 
 
+def event_instant(event: Event, zone: ZoneInfo) -> tuple[datetime, str | None]:
+    """The instant of a timed event in the case's zone: (instant, oddity).
+
+    Without a time, 00:00 local (the earliest possible: rules.md, 48-hour deadlines), oddity
+    "time-missing". An ambiguous local time (autumn) takes the earlier instant, oddity
+    "ambiguous". A local time that does not exist (spring) was refused when the case was built.
+    """
+    from deadlines.instants import localize
+
+    if event.time is None:
+        instant, _ = localize(datetime.combine(event.at, time(0, 0)), zone)
+        return instant, "time-missing"
+    instant, oddity = localize(datetime.combine(event.at, event.time), zone)
+    return instant, oddity
+
+
+def _exists(naive: datetime, zone: ZoneInfo) -> bool:
+    from deadlines.instants import localize
+
+    return localize(naive, zone)[1] != "nonexistent"
+
+
 def make_case(events: Iterable[tuple[EventKind, date]], facts: Facts | None = None) -> Case:
-    """Build a case from (kind, date) pairs, numbering repeated events in date order."""
+    """Build a case from (kind, day) pairs, numbering repeated events in date order.
+
+    A `datetime` day (naive, local to the territory) gives the event its time of day.
+    """
     ranked: list[Event] = []
     by_kind: dict[EventKind, list[date]] = {}
     for kind, day in events:
         by_kind.setdefault(kind, []).append(day)
     for kind, days in by_kind.items():
         ordered = sorted(days) if kind in REPEATABLE_EVENTS else days
-        ranked.extend(Event(kind, day, rank) for rank, day in enumerate(ordered))
+        for rank, day in enumerate(ordered):
+            if isinstance(day, datetime):
+                ranked.append(Event(kind, day.date(), rank, time=day.time()))
+            else:
+                ranked.append(Event(kind, day, rank))
     return Case(tuple(ranked), facts or Facts())

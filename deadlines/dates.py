@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from deadlines.errors import InputError
 
@@ -35,6 +35,27 @@ def parse_date(text: str, field: str) -> date:
     if not 1 <= day <= last:
         raise InputError("date.day", field=field, value=raw, day=day, month=month, year=year)
     return date(year, month, day)
+
+
+# A time after the date: "T10:30" (ISO) or " 10:30", " 10h30", " 10 h 30", " 10h" (French use).
+_WITH_TIME = re.compile(r"(\S+?)(?:T|\s+)(\d{1,2})\s*(?::|h)\s*(\d{2})?")
+
+
+def parse_date_time(text: str, field: str) -> tuple[date, time | None]:
+    """A date with an optional local time of day; InputError naming `field` otherwise."""
+    raw = text.strip()
+    if (m := _WITH_TIME.fullmatch(raw)) is None:
+        if any(c in raw for c in ":hT ") and not _TWO_DIGIT_YEAR.fullmatch(raw):
+            raise InputError("time.format", field=field, value=raw)
+        return parse_date(raw, field), None
+    day_text, hour_text, minute_text = m.groups()
+    if ":" in raw and minute_text is None:
+        raise InputError("time.format", field=field, value=raw)
+    day = parse_date(day_text, field)
+    hour, minute = int(hour_text), int(minute_text or 0)
+    if hour > 23 or minute > 59:
+        raise InputError("time.range", field=field, value=raw)
+    return day, time(hour, minute)
 
 
 _WEEKDAYS = {

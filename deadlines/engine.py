@@ -2,26 +2,34 @@
 
 One code path computes every deadline: `compute`, and later the caseload's `show`, `agenda` and
 `export`, all call `compute`. Renderers never compute dates.
+
+A deadline ends either at 24:00 local time on its last day (day and month periods) or at an exact
+instant (hour periods, spec §2.7). Readings of one rule can mix both (an OQTF whose regime is
+unknown: 48 hours or 1 month), so they are compared by the instant they end (`end`, aware).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from deadlines.case import Case, Event, Facts
+from deadlines.case import Case, Event, Facts, event_instant
 from deadlines.errors import ParamValue
-from deadlines.explain import Step
+from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
-from deadlines.periods import EXTENDING, count
+from deadlines.instants import HourReading, count_hours
+from deadlines.periods import EXTENDING, HOURLY, Method, count
 from deadlines.rules import all_rules
 from deadlines.rules.model import (
     Channel,
     EventKind,
     Kind,
+    OqtfGround,
     Reading,
+    Regime,
     Rule,
     StartPolicy,
     Status,
@@ -56,7 +64,12 @@ class ReadingResult:
     id: str
     reading: Reading
     start: Event
-    due: date
+    due: date  # the last day (local); for an hour period, the local day of `at`
+    at: datetime | None  # the exact end of an hour period (aware, in the case's zone)
+    # When the period is over, in UTC: `at`, or 00:00 local the day after `due`. Always UTC,
+    # because Python compares and subtracts datetimes of one zone by their wall time, ignoring
+    # the offset (wrong across a DST change).
+    end: datetime
     with_disputed_holidays: bool
     basis: tuple[str, ...]
     steps: tuple[Step, ...]
@@ -72,15 +85,16 @@ class Evaluation:
     basis: tuple[str, ...]
     status: Status
     notes: tuple[Note, ...]
+    warnings: tuple[Note, ...] = ()
 
     @property
     def safe(self) -> ReadingResult:
-        return min(self.readings, key=lambda r: r.due)  # min() keeps the first minimal one
+        return min(self.readings, key=lambda r: r.end)  # min() keeps the first minimal one
 
     @property
     def latest_reading(self) -> ReadingResult:
         # The first listed wins a tie: max() keeps the first maximal element.
-        return max(self.readings, key=lambda r: r.due)
+        return max(self.readings, key=lambda r: r.end)
 
     @property
     def due(self) -> date:
@@ -89,6 +103,14 @@ class Evaluation:
     @property
     def latest(self) -> date:
         return self.latest_reading.due
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.safe.at
+
+    @property
+    def latest_at(self) -> datetime | None:
+        return self.latest_reading.at
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,18 @@ class Deadline:
     def latest(self) -> date:
         return self.evaluation.latest
 
+    @property
+    def due_at(self) -> datetime | None:
+        return self.evaluation.due_at
+
+    @property
+    def latest_at(self) -> datetime | None:
+        return self.evaluation.latest_at
+
+    @property
+    def end(self) -> datetime:
+        return self.evaluation.safe.end
+
 
 @dataclass(frozen=True)
 class Computation:
@@ -121,52 +155,146 @@ class Computation:
     as_of: date
     deadlines: tuple[Deadline, ...]
     notes: tuple[Note, ...]
+    now: datetime | None = None  # the exact reference instant, when known (aware)
 
 
 # L.425-9 is on the ANEF list by 31 July 2024 at the latest (service-public F17164); before that
 # the date is unknown (open-points Q3). A renewal window opening earlier needs the channel.
 ANEF_CERTAIN_FROM = date(2024, 7, 31)
+# Loi 2024-42 art. 86 IV; décret 2024-799 art. 9: the new OQTF litigation applies to decisions
+# taken from 15 July 2024 (CA §0.2).
+REGIME_SWITCH = date(2024, 7, 15)
+REGIME_CITATION = "loi n° 2024-42 art. 86 IV ; décret n° 2024-799 art. 9"
+# The decrees published on 7 and 10 June 2026 changed "délais de recours contre certaines
+# décisions d'éloignement"; their text has not been read (CA §0.3; open-points Q1).
+JUNE_2026_DECREES = date(2026, 6, 7)
+# The 2021 recodification (ordonnance 2020-1733) in force on 1 May 2021: the old-regime articles
+# cited here did not exist under these numbers before (L.512-1 ff.).
+RECODIFICATION = date(2021, 5, 1)
+
+
+@dataclass(frozen=True)
+class RegimeChoice:
+    """Which OQTF regimes are possible, and why (the first step of every OQTF reading)."""
+
+    regimes: tuple[Regime, ...]
+    # "decided" (date given), "notified" (notified before the switch, so taken before it),
+    # "unknown" (every regime is a reading)
+    reason: str
+    day: date  # the date that decided it
+
+
+def regime_choice(facts: Facts, notified: date) -> RegimeChoice:
+    if facts.oqtf_decided is not None:
+        regime = Regime.NEW if facts.oqtf_decided >= REGIME_SWITCH else Regime.OLD
+        return RegimeChoice((regime,), "decided", facts.oqtf_decided)
+    if notified < REGIME_SWITCH:
+        # Notified before the switch, so necessarily taken before it (rules.md).
+        return RegimeChoice((Regime.OLD,), "notified", notified)
+    return RegimeChoice((Regime.NEW, Regime.OLD), "unknown", notified)
 
 
 def _variants(
     rule: Rule, facts: Facts, trigger: Event
-) -> tuple[tuple[Variant, ...], tuple[Note, ...]]:
+) -> tuple[tuple[Variant, ...], RegimeChoice | None, tuple[Note, ...]]:
     """The variants that apply; when a deciding fact is unknown, all possible ones (spec §3)."""
     channel = facts.channel
-    notes: list[Note] = []
+    warnings: list[Note] = []
     if channel is None and any(v.when.channel is not None for v in rule.variants):
         if trigger.at - timedelta(days=120) >= ANEF_CERTAIN_FROM:
             channel = Channel.ANEF  # rules.md default
         else:
-            notes.append(Message("warning.channel-unknown", (("since", ANEF_CERTAIN_FROM),)))
+            warnings.append(Message("warning.channel-unknown", (("since", ANEF_CERTAIN_FROM),)))
+    choice = None
+    if any(v.when.regime is not None for v in rule.variants):
+        choice = regime_choice(facts, trigger.at)
+        if choice.reason == "unknown":
+            warnings.append(Message("warning.oqtf-decided-unknown", (("since", REGIME_SWITCH),)))
     matching = tuple(
         v
         for v in rule.variants
         if (v.when.appeal_info is None or v.when.appeal_info == facts.appeal_info)
         and (v.when.channel is None or channel is None or v.when.channel == channel)
+        and (v.when.regime is None or choice is None or v.when.regime in choice.regimes)
+        and (v.when.departure_period is None or v.when.departure_period == facts.departure_period)
+        and (v.when.custody is None or facts.custody in v.when.custody)
+        and (v.when.ground is None or facts.ground in v.when.ground)
     )
-    return matching, tuple(notes)
+    return matching, choice, tuple(warnings)
+
+
+def _regime_step(choice: RegimeChoice, variant: Variant, at: date) -> Step:
+    assert variant.label is not None
+    return Step(
+        StepKind.REGIME,
+        at,
+        at,
+        f"step.regime-{choice.reason}",
+        (("day", choice.day), ("since", REGIME_SWITCH), ("row", variant.label)),
+        REGIME_CITATION,
+    )
+
+
+def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """24:00 local on `day`, i.e. 00:00 on the next day (spec §2.6), in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
 
 
 def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
     """Every reading of `rule` from `starts` (one, or several when the start is disputed)."""
-    variants, notes = _variants(rule, facts, starts[0])
+    variants, choice, warnings = _variants(rule, facts, starts[0])
+    zone = ZoneInfo(where.time_zone)
     base = HolidayCalendar(where)
     disputed = HolidayCalendar(where, with_disputed=True)
     results: list[ReadingResult] = []
+    extra_warnings: list[Note] = []
+    hour_statuses: list[Status] = []
     for variant in variants:
+        prefix = f"{variant.id}/" if variant.id else ""
+        first_of_variant = len(results)
         for start in starts:
             for reading in variant.readings:
+                suffix = f"@{start.kind.value}" if len(starts) > 1 else ""
+                if reading.method in HOURLY:
+                    instant, oddity = event_instant(start, zone)
+                    if oddity is not None:
+                        extra_warnings.append(_instant_warning(oddity, start, instant))
+                    counted = count_hours(
+                        instant,
+                        variant.period.hours,
+                        HourReading.ELAPSED
+                        if reading.method is Method.HOURS_ELAPSED
+                        else HourReading.WALL_CLOCK,
+                        zone,
+                    )
+                    steps = counted.steps
+                    if choice is not None and variant.label is not None:
+                        steps = (_regime_step(choice, variant, instant), *steps)
+                    results.append(
+                        ReadingResult(
+                            prefix + reading.id + suffix,
+                            reading,
+                            start,
+                            counted.due.date(),
+                            counted.due,
+                            counted.due.astimezone(UTC),
+                            False,
+                            variant.basis + reading.basis,
+                            steps,
+                        )
+                    )
+                    continue
                 calendars = [base]
                 if reading.method in EXTENDING and has_disputed_days(where):
                     calendars.append(disputed)
                 for calendar in calendars:
-                    counted = count(
+                    counted_day = count(
                         start.at, variant.period, reading.method, calendar, rule.extension_citation
                     )
-                    reading_id = reading.id
-                    if len(starts) > 1:
-                        reading_id += f"@{start.kind.value}"
+                    steps = counted_day.steps
+                    if choice is not None and variant.label is not None:
+                        steps = (_regime_step(choice, variant, start.at), *steps)
+                    reading_id = prefix + reading.id + suffix
                     if calendar.with_disputed:
                         reading_id += "+disputed-holidays"
                     results.append(
@@ -174,21 +302,44 @@ def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territo
                             reading_id,
                             reading,
                             start,
-                            counted.due,
+                            counted_day.due,
+                            None,
+                            _end_of_day(counted_day.due, zone),
                             calendar.with_disputed,
                             variant.basis + reading.basis,
-                            counted.steps,
+                            steps,
                         )
                     )
+        if variant.period.hours:
+            ends = {r.end for r in results[first_of_variant:]}
+            # A daylight-saving change inside the period splits the readings: no authority
+            # decides between them (CA Q2.2, "DST: DISPUTED").
+            hour_statuses.append(Status.DISPUTED if len(ends) > 1 else variant.status)
     basis = tuple(dict.fromkeys(b for v in variants for b in v.basis))
     # The weakest status of the variants in play (an unknown fact makes the whole deadline as
     # uncertain as its least settled possibility).
-    order = [Status.SETTLED, Status.PREVAILING, Status.DISPUTED, Status.OPEN]
-    status = max((v.status for v in variants), key=order.index, default=rule.status)
+    statuses = [v.status for v in variants if not v.period.hours] + hour_statuses
+    status = max(statuses, key=STATUS_ORDER.index, default=rule.status)
     variant_notes = tuple(n for v in variants for n in v.notes)
     return Evaluation(
-        rule, starts[0], tuple(results), basis, status, (*notes, *variant_notes, *rule.notes)
+        rule,
+        starts[0],
+        tuple(results),
+        basis,
+        status,
+        tuple(dict.fromkeys((*variant_notes, *rule.notes))),
+        tuple(dict.fromkeys((*warnings, *extra_warnings))),
     )
+
+
+STATUS_ORDER = [Status.SETTLED, Status.PREVAILING, Status.DISPUTED, Status.OPEN]
+
+
+def _instant_warning(oddity: str, start: Event, instant: datetime) -> Message:
+    if oddity == "time-missing":
+        # rules.md: count from 00:00 local, the earliest possible, and say so.
+        return Message("warning.oqtf-time-missing", (("day", start.at), ("at", instant)))
+    return Message("warning.time-ambiguous", (("at", instant),))
 
 
 def _trigger_groups(rule: Rule, events: list[Event]) -> Iterator[tuple[Event, ...]]:
@@ -207,49 +358,123 @@ def _trigger_groups(rule: Rule, events: list[Event]) -> Iterator[tuple[Event, ..
                 yield (event,)
 
 
-def _state(rule: Rule, due: date, as_of: date, case: Case) -> State:
+def _state(
+    rule: Rule, evaluation: Evaluation, as_of: date, now: datetime | None, case: Case
+) -> State:
     if rule.done_by is not None and case.first(rule.done_by) is not None:
         return State.DONE
+    due = evaluation.due
     if rule.kind is Kind.WINDOW_OPENS:
         return State.NOT_YET_OPEN if as_of < due else State.OPEN
+    if (
+        now is not None
+        and evaluation.due_at is not None
+        and now.astimezone(UTC) > evaluation.safe.end
+    ):
+        return State.OVERDUE  # an hour deadline is over at its exact instant, not at midnight
     if due < as_of:
         return State.OVERDUE
     return State.DUE_TODAY if due == as_of else State.UPCOMING
 
 
+def express_refusal(case: Case) -> Event | None:
+    """The first express refusal of the titre: notified alone, or with an OQTF based on
+    L.611-1 3° (which is itself taken on a refusal of titre)."""
+    candidates = [e for e in (case.first(EventKind.REFUSAL_NOTIFIED),) if e is not None]
+    oqtf = case.first(EventKind.OQTF_NOTIFIED)
+    if oqtf is not None and case.facts.ground is OqtfGround.REFUSAL:
+        candidates.append(oqtf)
+    return min(candidates, key=lambda e: e.at, default=None)
+
+
 def _context_warnings(evaluation: Evaluation, case: Case) -> tuple[Note, ...]:
     """Warnings that depend on other events of the case."""
     rule = evaluation.rule
-    warnings: list[Note] = []
+    warnings: list[Note] = list(evaluation.warnings)
     done = case.first(rule.done_by) if rule.done_by is not None else None
     if done is not None and done.at > evaluation.due:
         warnings.append(
             Message("warning.done-after-safe", (("day", done.at), ("due", evaluation.due)))
         )
-    refusal = case.first(EventKind.REFUSAL_NOTIFIED)
+    refusal = express_refusal(case)
     if (
         refusal is not None
         and evaluation.trigger.kind is EventKind.IMPLICIT_REFUSAL_BORN
         and refusal.at > evaluation.trigger.at
     ):
-        # CJA R.421-2 al. 1: an express refusal within the appeal period makes it run again.
-        warnings.append(Message("warning.express-after-implicit", (("day", refusal.at),)))
+        # CJA R.421-2 al. 1: an express refusal within the appeal period makes it run again;
+        # notified with an OQTF, it follows the OQTF's deadline (CA Q3).
+        oqtf = case.first(EventKind.OQTF_NOTIFIED)
+        with_oqtf = oqtf is not None and oqtf.at == refusal.at
+        key = "warning.oqtf-after-implicit" if with_oqtf else "warning.express-after-implicit"
+        warnings.append(Message(key, (("day", refusal.at),)))
+    if evaluation.trigger.kind is EventKind.OQTF_NOTIFIED:
+        warnings.extend(_oqtf_warnings(evaluation, case))
     return tuple(warnings)
 
 
-def compute(case: Case, as_of: date) -> Computation:
-    """Every deadline of the case, sorted by safe date, with the notes the engine made."""
+def has_regimes(rule: Rule) -> bool:
+    """The rule is counted by the OQTF regime table (rules.md "oqtf-appeal by regime")."""
+    return any(v.when.regime is not None for v in rule.variants)
+
+
+def _oqtf_warnings(evaluation: Evaluation, case: Case) -> list[Note]:
+    notified = evaluation.trigger.at
+    facts = case.facts
+    warnings: list[Note] = []
+    if has_regimes(evaluation.rule):
+        if notified >= JUNE_2026_DECREES:
+            warnings.append(Message("warning.june-2026", (("since", JUNE_2026_DECREES),)))
+            if facts.ground is OqtfGround.ASYLUM:
+                warnings.append(Message("warning.june-2026-asylum"))
+        elif (
+            facts.ground is OqtfGround.ASYLUM
+            and Regime.NEW in regime_choice(facts, notified).regimes
+        ):
+            # CA §12.3: the post-2024 treatment of a 4°-based OQTF was not verified.
+            warnings.append(Message("warning.asylum-ground-new-regime"))
+        if not facts.appeal_info:
+            warnings.append(Message("warning.oqtf-no-appeal-info"))
+        decided = facts.oqtf_decided or notified
+        if decided < RECODIFICATION:
+            warnings.append(Message("warning.oqtf-before-2021", (("since", RECODIFICATION),)))
+    return warnings
+
+
+def _status(evaluation: Evaluation) -> Status:
+    """An OQTF appeal notified once the June 2026 decrees were published is OPEN (CA §0.3)."""
+    if has_regimes(evaluation.rule) and evaluation.trigger.at >= JUNE_2026_DECREES:
+        return Status.OPEN
+    return evaluation.status
+
+
+def compute(case: Case, as_of: date, now: datetime | None = None) -> Computation:
+    """Every deadline of the case, sorted by when it ends, with the notes the engine made.
+
+    `now` (aware) is the exact reference instant when known: it decides whether an hour
+    deadline that ends today is already over.
+    """
     where = case.where
+    if now is not None:
+        now = now.astimezone(ZoneInfo(where.time_zone))
+        as_of = now.date()
     events = list(case.events)
     deadlines: list[Deadline] = []
     notes: list[Note] = []
     for rule in all_rules():
         replaced = rule.replaced_by is not None and case.first(rule.replaced_by) is not None
+        absorbing = case.first(rule.absorbed_by) if rule.absorbed_by is not None else None
         for starts in _trigger_groups(rule, events):
             trigger = starts[0]
             if replaced:
-                notes.append(Message("note.replaced", (("rule", rule.id),)))
+                why = rule.replaced_why or Text("", "")
+                notes.append(Message("note.replaced", (("rule", rule.id), ("why", why))))
                 break
+            if absorbing is not None and absorbing.at == trigger.at:
+                notes.append(
+                    Message("note.notified-with-oqtf", (("rule", rule.id), ("day", trigger.at)))
+                )
+                continue
             if trigger.at < rule.valid_from or (
                 rule.valid_until is not None and trigger.at > rule.valid_until
             ):
@@ -261,8 +486,21 @@ def compute(case: Case, as_of: date) -> Computation:
                 )
                 continue
             evaluation = evaluate(rule, starts, case.facts, where)
+            if not evaluation.readings:
+                continue  # no variant applies to these facts (e.g. no departure period)
+            status = _status(evaluation)
+            if status is not evaluation.status:
+                evaluation = Evaluation(
+                    evaluation.rule,
+                    evaluation.trigger,
+                    evaluation.readings,
+                    evaluation.basis,
+                    status,
+                    evaluation.notes,
+                    evaluation.warnings,
+                )
             if rule.produces is not None:
-                refusal = case.first(EventKind.REFUSAL_NOTIFIED)
+                refusal = express_refusal(case)
                 if refusal is not None and refusal.at <= evaluation.due:
                     # An express refusal notified before the silence ran out: no implicit
                     # decision is born (CJA R.421-2 al. 1; rules.md).
@@ -277,11 +515,11 @@ def compute(case: Case, as_of: date) -> Computation:
             deadlines.append(
                 Deadline(
                     evaluation,
-                    _state(rule, evaluation.due, as_of, case),
+                    _state(rule, evaluation, as_of, now, case),
                     (evaluation.due - as_of).days,
                     _context_warnings(evaluation, case),
                 )
             )
     order = {rule.id: index for index, rule in enumerate(all_rules())}
-    deadlines.sort(key=lambda d: (d.due, order[d.rule.id], d.trigger.at, d.trigger.rank))
-    return Computation(case, as_of, tuple(deadlines), tuple(notes))
+    deadlines.sort(key=lambda d: (d.end, order[d.rule.id], d.trigger.at, d.trigger.rank))
+    return Computation(case, as_of, tuple(deadlines), tuple(dict.fromkeys(notes)), now)

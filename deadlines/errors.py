@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-ParamValue = str | int | date
+from deadlines.text import Text
+
+# A message parameter: dates are written out, Text is taken in the output language.
+ParamValue = str | int | date | Text
 
 
 class DeadlinesError(Exception):

@@ -15,6 +15,7 @@ from deadlines.errors import ParamValue
 
 
 class StepKind(StrEnum):
+    REGIME = "regime"  # which regime and which row of its table the facts select
     START = "start"  # the trigger (or the day after it, doctrine formula)
     ADD_MONTHS = "add-months"
     CLAMP = "clamp"  # end-of-month: no same day number (CPC 641)

@@ -71,10 +71,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.no-event": {
         "fr": "Aucune date donnée : indiquez au moins un événement (--filed, "
         "--certificate-available, --asylum-registered, --ofii-request, --college-request, "
-        "--certificate-received, --refusal-notified, --permit-expires).",
+        "--certificate-received, --refusal-notified, --oqtf-notified, --permit-expires).",
         "en": "No date given: give at least one event (--filed, --certificate-available, "
         "--asylum-registered, --ofii-request, --college-request, --certificate-received, "
-        "--refusal-notified, --permit-expires).",
+        "--refusal-notified, --oqtf-notified, --permit-expires).",
     },
     "option.choice": {
         "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : {choices}.",
@@ -94,7 +94,77 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: {day} is before {other} ({other_day}), which is impossible. Check both "
         "dates.",
     },
+    "time.format": {
+        "fr": "{option} : « {value} » n'est pas une date et heure. Formes acceptées : "
+        "2025-03-04T10:30, 04/03/2025 10:30 (ou 10h30), ou la date seule (JJ/MM/AAAA, "
+        "AAAA-MM-JJ).",
+        "en": "{option}: '{value}' is not a date and time. Accepted forms: 2025-03-04T10:30, "
+        "04/03/2025 10:30 (or 10h30), or the date alone (DD/MM/YYYY, YYYY-MM-DD).",
+    },
+    "time.range": {
+        "fr": "{option} : « {value} » : l'heure doit aller de 00:00 à 23:59.",
+        "en": "{option}: '{value}': the time must be between 00:00 and 23:59.",
+    },
+    "time.not-allowed": {
+        "fr": "{option} : cet événement se donne par sa date seule (JJ/MM/AAAA ou AAAA-MM-JJ).",
+        "en": "{option}: this event takes a date only (DD/MM/YYYY or YYYY-MM-DD).",
+    },
+    "time.nonexistent": {
+        "fr": "{option} : {time} n'existe pas le {day} ({zone} : passage à l'heure d'été). "
+        "Vérifiez l'heure de notification.",
+        "en": "{option}: {time} does not exist on {day} ({zone}: clocks go forward). Check the "
+        "time of notification.",
+    },
+    "oqtf.fact-without-oqtf": {
+        "fr": "{option} décrit une OQTF : donnez aussi --oqtf-notified (date et heure de "
+        "notification).",
+        "en": "{option} describes an OQTF: also give --oqtf-notified (date and time of "
+        "notification).",
+    },
+    "oqtf.departure-period-missing": {
+        "fr": "{option} : avec --oqtf-notified, indiquez si l'OQTF accorde un délai de départ "
+        "volontaire : --departure-period ou --no-departure-period (le délai de recours en "
+        "dépend).",
+        "en": "{option}: with --oqtf-notified, say whether the OQTF grants a voluntary "
+        "departure period: --departure-period or --no-departure-period (the appeal deadline "
+        "depends on it).",
+    },
+    "oqtf.decided-after-notified": {
+        "fr": "{option} : la décision ({day}) ne peut pas être postérieure à sa notification "
+        "({other_day}). Vérifiez les deux dates.",
+        "en": "{option}: the decision ({day}) cannot be later than its notification "
+        "({other_day}). Check both dates.",
+    },
+    "custody.unknown": {
+        "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : none (libre), "
+        "house-arrest (assignation à résidence), detention (prison), retention (rétention "
+        "administrative).",
+        "en": "{option}: '{value}' is not accepted. Accepted values: none, house-arrest, "
+        "detention, retention.",
+    },
+    "ground.unknown": {
+        "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : 3 (refus de titre, "
+        "L.611-1 3°), 4 (asile refusé, L.611-1 4°), other (autre fondement).",
+        "en": "{option}: '{value}' is not accepted. Accepted values: 3 (refusal of permit, "
+        "L.611-1 3°), 4 (asylum refused, L.611-1 4°), other.",
+    },
     # --- counting steps -----------------------------------------------------------------
+    "step.regime-decided": {
+        "fr": "OQTF prise le {day} : {row}.",
+        "en": "OQTF taken on {day}: {row}.",
+    },
+    "step.regime-notified": {
+        "fr": "OQTF notifiée le {day}, donc prise avant le {since} : {row}.",
+        "en": "OQTF notified on {day}, so taken before {since}: {row}.",
+    },
+    "step.regime-unknown": {
+        "fr": "Date de la décision inconnue (--oqtf-decided) ; hypothèse : {row}.",
+        "en": "Decision date unknown (--oqtf-decided); assuming: {row}.",
+    },
+    "step.add-days-counted": {
+        "fr": "{days} jours, le jour de départ compté comme premier jour : {day}.",
+        "en": "{days} days, the start day counted as the first day: {day}.",
+    },
     "step.start": {
         "fr": "Point de départ : {day} (ce jour ne compte pas).",
         "en": "Start: {day} (this day does not count).",
@@ -203,11 +273,73 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An express refusal was notified on {day}: the appeal period runs again from that "
         "notification (CJA R.421-2); see the appeal against the refusal.",
     },
+    "warning.oqtf-decided-unknown": {
+        "fr": "Date à laquelle l'OQTF a été prise inconnue : les délais d'avant et d'après le "
+        "{since} sont tous calculés. Indiquez --oqtf-decided (date de l'arrêté).",
+        "en": "Date the OQTF was taken unknown: the deadlines before and after {since} are all "
+        "computed. Give --oqtf-decided (date of the arrêté).",
+    },
+    "warning.oqtf-time-missing": {
+        "fr": "Heure de notification inconnue : le délai en heures est compté depuis {at}, "
+        "l'heure la plus tôt possible. Indiquez l'heure (--oqtf-notified \"JJ/MM/AAAA HH:MM\").",
+        "en": "Time of notification unknown: the hour deadline is counted from {at}, the "
+        'earliest possible. Give the time (--oqtf-notified "YYYY-MM-DDTHH:MM").',
+    },
+    "warning.time-ambiguous": {
+        "fr": "Cette heure de notification existe deux fois (retour à l'heure d'hiver) : la "
+        "première est retenue, {at}.",
+        "en": "This time of notification occurs twice (clocks go back): the earlier is used, {at}.",
+    },
+    "warning.june-2026": {
+        "fr": "OUVERT : les décrets publiés au JO des 7 et 10 juin 2026 (pacte UE) ont modifié "
+        "les délais de recours contre certaines décisions d'éloignement ; textes non vérifiés, "
+        "délai à confirmer sur Légifrance.",
+        "en": "OPEN: the decrees published on 7 and 10 June 2026 (EU pact) changed appeal "
+        "deadlines for some removal decisions; texts not verified, check this deadline on "
+        "Légifrance.",
+    },
+    "warning.june-2026-asylum": {
+        "fr": "OQTF liée à un refus d'asile (L.611-1 4°) : c'est le cas le plus probablement "
+        "visé par les décrets de juin 2026. Tenir pour impératif le délai le plus court "
+        "plausible (48 heures dès la notification) jusqu'à lecture des textes.",
+        "en": "OQTF following an asylum refusal (L.611-1 4°): the case the June 2026 decrees "
+        "most likely target. Treat the shortest plausible deadline (48 hours from "
+        "notification) as binding until the texts are read.",
+    },
+    "warning.asylum-ground-new-regime": {
+        "fr": "OQTF fondée sur L.611-1 4° (asile) prise après le 15 juillet 2024 : son régime "
+        "n'a pas été vérifié dans les textes nouveaux ; faire confirmer le délai.",
+        "en": "OQTF based on L.611-1 4° (asylum) taken after 15 July 2024: its regime was not "
+        "verified in the new texts; have the deadline confirmed.",
+    },
+    "warning.oqtf-no-appeal-info": {
+        "fr": "La notification n'indiquait pas les voies et délais de recours : le délai ne "
+        "court peut-être pas (CJA R.421-5), mais respectez quand même cette date et consultez "
+        "un avocat.",
+        "en": "The notification did not state how and when to appeal: the deadline may not run "
+        "(CJA R.421-5), but meet this date anyway and see a lawyer.",
+    },
+    "warning.oqtf-before-2021": {
+        "fr": "Décision antérieure au {since} : les articles avaient alors d'autres numéros "
+        "(CESEDA L.512-1 et suivants) ; délais non vérifiés pour cette période.",
+        "en": "Decision before {since}: the articles were numbered differently then (CESEDA "
+        "L.512-1 ff.); deadlines not verified for that period.",
+    },
+    "note.notified-with-oqtf": {
+        "fr": "« {rule} » ne s'applique pas : le refus notifié le {day} avec l'OQTF se conteste "
+        "dans le délai de l'OQTF, pas dans celui de 2 mois.",
+        "en": "'{rule}' does not apply: the refusal notified on {day} together with the OQTF is "
+        "challenged within the OQTF's deadline, not the 2-month one.",
+    },
+    "warning.oqtf-after-implicit": {
+        "fr": "Un refus exprès a été notifié avec l'OQTF le {day} : c'est désormais le délai de "
+        "l'OQTF qui compte (CJA R.421-2) ; voir le recours contre l'OQTF.",
+        "en": "An express refusal was notified with the OQTF on {day}: the OQTF's deadline now "
+        "applies (CJA R.421-2); see the appeal against the OQTF.",
+    },
     "note.replaced": {
-        "fr": "« {rule} » ne s'applique pas : demandeur d'asile, c'est le délai de 3 mois qui "
-        "s'applique (R.425-12 al. 4).",
-        "en": "'{rule}' does not apply: for an asylum seeker the 3-month period applies "
-        "(R.425-12 al. 4).",
+        "fr": "« {rule} » ne s'applique pas : {why}.",
+        "en": "'{rule}' does not apply: {why}.",
     },
     "note.not-in-force": {
         "fr": "« {rule} » n'est pas calculé : l'événement du {day} est antérieur au {since}, "
@@ -268,6 +400,7 @@ NAMES: dict[str, dict[str, str]] = {
         "en": "certificate received by the OFII",
     },
     "event.refusal-notified": {"fr": "refus notifié", "en": "refusal notified"},
+    "event.oqtf-notified": {"fr": "OQTF notifiée", "en": "OQTF notified"},
     "event.permit-expires": {"fr": "expiration du titre", "en": "permit expiry"},
     "event.implicit-refusal-born": {
         "fr": "naissance du refus implicite",
@@ -307,6 +440,8 @@ def name(key: str, lang: str) -> str:
 
 
 def _param(param: str, value: ParamValue, lang: str) -> str:
+    if isinstance(value, Text):
+        return value.get(lang)
     if isinstance(value, datetime):
         offset = value.strftime("%z")
         return f"{format_instant(value, lang)} (UTC{offset[:3]}:{offset[3:]})"

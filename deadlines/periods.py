@@ -31,9 +31,13 @@ class Method(StrEnum):
     FRANC = "franc"  # CE formula: échéance + 1 day, then CPC 642
     FRANC_DOCTRINE = "franc-doctrine"  # (T + 1 day) + n months, then CPC 642
     BACKWARD = "backward"  # a window edge before an expiry: E − n, no extension
+    DAY_COUNTED = "day-counted"  # the trigger day is day 1: E = T + n − 1, no extension
+    HOURS_ELAPSED = "hours-elapsed"  # T + n hours of real time (deadlines.instants)
+    HOURS_WALL_CLOCK = "hours-wall-clock"  # same local time n/24 days later (deadlines.instants)
 
 
 EXTENDING = frozenset({Method.EXTENDED, Method.FRANC, Method.FRANC_DOCTRINE})
+HOURLY = frozenset({Method.HOURS_ELAPSED, Method.HOURS_WALL_CLOCK})
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,14 @@ class Period:
     years: int = 0
     months: int = 0
     days: int = 0
+    hours: int = 0  # hour-based periods are never mixed with days or months
 
     def __post_init__(self) -> None:
         # A zero period is allowed: a window edge on the expiry day itself (R.431-5 1°, counter).
-        if min(self.years, self.months, self.days) < 0:
+        if min(self.years, self.months, self.days, self.hours) < 0:
             raise ValueError(f"a period cannot be negative: {self!r}")
+        if self.hours and (self.years or self.months or self.days):
+            raise ValueError(f"hours cannot be mixed with days or months: {self!r}")
 
     @property
     def total_months(self) -> int:
@@ -67,6 +74,7 @@ CPC_642_EXTENSION = "CPC art. 642 al. 2"
 FRANC_CE = "CE 5 oct. 2018 n° 409579; CE avis 30 juill. 2021 Hoseini n° 452878"
 FRANC_DOCTRINE = "doctrine (jurisconsulte, Icard): mois comptés du lendemain"
 BIRTH_CE = "CE 5 juin 2009 n° 312682"
+DAY_COUNTED_CASS = "Cass. civ. 1re, avis 7 janv. 2025 n° 24-70.008 (par analogie)"
 
 
 def _shift_months(start: date, months: int) -> date:
@@ -83,6 +91,10 @@ def count(
     extension_citation: str = CPC_642_EXTENSION,
 ) -> Counted:
     """Count `period` from `trigger` with `method`, in `calendar` (spec §2.1–2.6, §2.8)."""
+    if method in HOURLY or period.hours:
+        raise ValueError("hour-based periods are counted by deadlines.instants.count_hours")
+    if method is Method.DAY_COUNTED and (period.total_months or not period.days):
+        raise ValueError("day-counted periods are in days only")
     check_covered(trigger, calendar.territory)
     steps: list[Step] = [Step(StepKind.START, trigger, trigger, "step.start", (("day", trigger),))]
     current = trigger
@@ -126,14 +138,9 @@ def count(
         current = target
 
     if period.days:
-        target = current + timedelta(days=-period.days if backward else period.days)
-        kind = StepKind.SUBTRACT_DAYS if backward else StepKind.ADD_DAYS
-        key = "step.subtract-days" if backward else "step.add-days"
-        citation = CPC_641_MIXED if period.total_months else CPC_641_DAYS
-        steps.append(
-            Step(kind, current, target, key, (("days", period.days), ("day", target)), citation)
-        )
-        current = target
+        step = _days_step(current, period, method)
+        steps.append(step)
+        current = step.after
 
     if method is Method.FRANC:
         following = current + timedelta(days=1)
@@ -185,6 +192,32 @@ def count(
         )
     )
     return Counted(current, tuple(steps))
+
+
+def _days_step(current: date, period: Period, method: Method) -> Step:
+    """The step that adds (or subtracts) the days of `period` to `current`."""
+    if method is Method.DAY_COUNTED:
+        # The trigger day is the first day of the period (Cass. civ. 1re, avis 7 janv. 2025
+        # n° 24-70.008, for the 4-day rétention period; applied by analogy: CA Q5.2).
+        target = current + timedelta(days=period.days - 1)
+        return Step(
+            StepKind.ADD_DAYS,
+            current,
+            target,
+            "step.add-days-counted",
+            (("days", period.days), ("day", target)),
+            DAY_COUNTED_CASS,
+        )
+    backward = method is Method.BACKWARD
+    target = current + timedelta(days=-period.days if backward else period.days)
+    return Step(
+        StepKind.SUBTRACT_DAYS if backward else StepKind.ADD_DAYS,
+        current,
+        target,
+        "step.subtract-days" if backward else "step.add-days",
+        (("days", period.days), ("day", target)),
+        CPC_641_MIXED if period.total_months else CPC_641_DAYS,
+    )
 
 
 def _why_not_working(day: date, calendar: HolidayCalendar) -> tuple[tuple[str, str], ...]:

@@ -6,6 +6,7 @@ chosen language. Bump SCHEMA_VERSION on any incompatible change.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from deadlines import LAW_AS_OF, __version__
@@ -13,14 +14,27 @@ from deadlines.engine import Computation, Deadline, ReadingResult
 from deadlines.explain import Step
 from deadlines.messages import render_note, render_step
 
-SCHEMA_VERSION = 1
+# 2: `due`, `latest` and a reading's `due` are an instant with its UTC offset for hour-based
+# deadlines (spec §2.7); `due_day`, events' `time`, the OQTF facts and `now` were added.
+SCHEMA_VERSION = 2
+
+
+def when(day: date, at: datetime | None) -> str:
+    """A deadline's end as JSON: the date, or the exact instant with its offset (spec §2.7)."""
+    return at.isoformat(timespec="minutes") if at is not None else day.isoformat()
+
+
+def _iso(value: date) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
 
 
 def step_to_dict(step: Step, lang: str) -> dict[str, Any]:
     return {
         "kind": step.kind.value,
-        "before": step.before.isoformat(),
-        "after": step.after.isoformat(),
+        "before": _iso(step.before),
+        "after": _iso(step.after),
         "text": render_step(step, lang),
         "citation": step.citation,
     }
@@ -31,14 +45,14 @@ def reading_to_dict(result: ReadingResult, lang: str) -> dict[str, Any]:
         "id": result.id,
         "label": result.reading.label.get(lang),
         "start": {"event": result.start.kind.value, "at": result.start.at.isoformat()},
-        "due": result.due.isoformat(),
+        "due": when(result.due, result.at),
         "disputed_holidays": result.with_disputed_holidays,
         "basis": list(result.basis),
         "steps": [step_to_dict(s, lang) for s in result.steps],
     }
 
 
-def deadline_to_dict(deadline: Deadline, lang: str) -> dict[str, Any]:
+def deadline_to_dict(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
     evaluation = deadline.evaluation
     rule = deadline.rule
     return {
@@ -49,15 +63,23 @@ def deadline_to_dict(deadline: Deadline, lang: str) -> dict[str, Any]:
         "trigger": {
             "event": deadline.trigger.kind.value,
             "at": deadline.trigger.at.isoformat(),
+            "time": f"{deadline.trigger.time:%H:%M}" if deadline.trigger.time else None,
             "rank": deadline.trigger.rank,
         },
-        "due": deadline.due.isoformat(),
-        "latest": deadline.latest.isoformat(),
+        "due": when(deadline.due, deadline.due_at),
+        "due_day": deadline.due.isoformat(),
+        "latest": when(deadline.latest, deadline.latest_at),
         "readings": [reading_to_dict(r, lang) for r in evaluation.readings],
         "basis": list(evaluation.basis),
         "status": evaluation.status.value,
         "state": deadline.state.value,
         "days_left": deadline.days_left,
+        # Whole minutes to an hour deadline's exact end, when the reference instant is known.
+        "minutes_left": (
+            int((deadline.end - now.astimezone(UTC)).total_seconds() // 60)
+            if deadline.due_at is not None and now is not None
+            else None
+        ),
         "steps": [step_to_dict(s, lang) for s in evaluation.safe.steps],
         "warnings": [render_note(w, lang) for w in deadline.warnings],
         "notes": [render_note(n, lang) for n in evaluation.notes],
@@ -72,18 +94,29 @@ def computation_to_dict(computation: Computation, lang: str) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "tool": {"name": "deadlines", "version": __version__, "law_as_of": LAW_AS_OF},
         "as_of": computation.as_of.isoformat(),
+        "now": computation.now.isoformat(timespec="minutes") if computation.now else None,
         "lang": lang,
         "case": {
             "territory": case.where.code,
             "time_zone": case.where.time_zone,
             "events": [
-                {"event": e.kind.value, "at": e.at.isoformat(), "rank": e.rank} for e in case.events
+                {
+                    "event": e.kind.value,
+                    "at": e.at.isoformat(),
+                    "time": f"{e.time:%H:%M}" if e.time is not None else None,
+                    "rank": e.rank,
+                }
+                for e in case.events
             ],
             "facts": {
                 "appeal-info": facts.appeal_info,
                 "channel": facts.channel.value if facts.channel is not None else None,
+                "oqtf-decided": facts.oqtf_decided.isoformat() if facts.oqtf_decided else None,
+                "departure-period": facts.departure_period,
+                "custody": facts.custody.value,
+                "oqtf-ground": facts.ground.value,
             },
         },
-        "deadlines": [deadline_to_dict(d, lang) for d in computation.deadlines],
+        "deadlines": [deadline_to_dict(d, lang, computation.now) for d in computation.deadlines],
         "notes": [render_note(n, lang) for n in computation.notes],
     }

@@ -6,6 +6,7 @@ rich is imported here only, so commands that print JSON never load it.
 from __future__ import annotations
 
 import os
+from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
 from rich.console import Console
@@ -13,10 +14,12 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from deadlines import LAW_AS_OF
-from deadlines.dates import format_long
+from deadlines.dates import format_instant, format_long
 from deadlines.engine import Computation, Deadline, State
 from deadlines.messages import name, render_note, render_step
 from deadlines.rules.model import Who
+
+THREE_DAYS = timedelta(days=3)
 
 HEADERS = {
     "fr": (
@@ -60,6 +63,26 @@ LABELS = {
 }
 
 
+def when(day: date, at: datetime | None, lang: str) -> str:
+    """« lundi 3 mars 2025 », or « lundi 1er avril 2024 à 10 h 00 (heure de Paris) »."""
+    if at is None:
+        return format_long(day, lang)
+    return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
+
+
+def _time_left(deadline: Deadline, computation: Computation) -> str:
+    """Days left; for an hour deadline within three days, hours and minutes left."""
+    now, due_at = computation.now, deadline.due_at
+    if now is None or due_at is None:
+        return f"{deadline.days_left:+d}"
+    # In UTC: datetimes of one zone subtract by wall time, wrong across a DST change.
+    left = deadline.end - now.astimezone(UTC)
+    if timedelta(0) <= left < THREE_DAYS:
+        minutes = int(left.total_seconds() // 60)
+        return f"{minutes // 60} h {minutes % 60:02d}"
+    return f"{deadline.days_left:+d}"
+
+
 def _state_label(deadline: Deadline, lang: str) -> str:
     if deadline.state is State.OVERDUE and deadline.rule.who is not Who.APPLICANT:
         return name("state.passed", lang)  # an administration date is not "overdue" for the user
@@ -93,23 +116,27 @@ def render_table(computation: Computation, lang: str, explain: bool, out: TextIO
         table.add_column(header, justify="right" if index in {0, 4} else "left")
     references: list[tuple[int, list[str]]] = []
     for number, deadline in enumerate(computation.deadlines, start=1):
-        arguable = format_long(deadline.latest, lang) if deadline.latest != deadline.due else "—"
+        safe_end, latest_end = deadline.end, deadline.evaluation.latest_reading.end
+        arguable = (
+            when(deadline.latest, deadline.latest_at, lang) if latest_end != safe_end else "—"
+        )
         # The start of the safe reading: with a disputed start (certificate) it is the earlier
         # event, which is what the safe date is counted from.
         trigger = deadline.evaluation.safe.start
+        started = f"{trigger.at:%d/%m/%Y}" + (f" {trigger.time:%H:%M}" if trigger.time else "")
         what = (
             f"{deadline.rule.title.get(lang)}\n"
-            f"({name(f'event.{trigger.kind.value}', lang)} : {trigger.at:%d/%m/%Y})"
+            f"({name(f'event.{trigger.kind.value}', lang)} : {started})"
             if lang == "fr"
             else f"{deadline.rule.title.get(lang)}\n"
-            f"({name(f'event.{trigger.kind.value}', lang)}: {trigger.at:%d/%m/%Y})"
+            f"({name(f'event.{trigger.kind.value}', lang)}: {started})"
         )
         table.add_row(
             str(number),
             what,
-            format_long(deadline.due, lang),
+            when(deadline.due, deadline.due_at, lang),
             arguable,
-            f"{deadline.days_left:+d}",
+            _time_left(deadline, computation),
             _state_label(deadline, lang),
             f"{deadline.evaluation.basis[0]}\n"
             f"({name(f'status.{deadline.evaluation.status.value}', lang)})",
@@ -146,18 +173,19 @@ def render_explanation(number: int, deadline: Deadline, lang: str) -> str:
         f"[{number}] {deadline.rule.title.get(lang)} ({deadline.rule.id}) — "
         + labels["trigger"].format(
             event=name(f"event.{deadline.trigger.kind.value}", lang),
-            day=format_long(deadline.trigger.at, lang),
+            day=format_long(deadline.trigger.at, lang)
+            + (f" {deadline.trigger.time:%H:%M}" if deadline.trigger.time else ""),
         ),
         "    " + labels["readings"],
     ]
     for reading in evaluation.readings:
         lines.append(
-            f"      - {format_long(reading.due, lang)}{' : ' if lang == 'fr' else ': '}"
+            f"      - {when(reading.due, reading.at, lang)}{' : ' if lang == 'fr' else ': '}"
             f"{reading.reading.label.get(lang)}"
             f" [{reading.id}]"
         )
     shown = [(labels["steps_safe"], evaluation.safe)]
-    if evaluation.latest_reading.due != evaluation.safe.due:
+    if evaluation.latest_reading.end != evaluation.safe.end:
         shown.append((labels["steps_latest"], evaluation.latest_reading))
     for heading, reading in shown:
         lines.append("    " + heading.format(reading=reading.id))

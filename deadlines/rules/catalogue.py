@@ -1,4 +1,4 @@
-"""The rule catalogue of spec/rules.md, wave 1 (administrative phase and ordinary appeals).
+"""The rule catalogue of spec/rules.md, wave 1: administrative phase, appeals, the OQTF.
 
 Each rule is readable in one place: trigger, period, readings, basis, status, validity and the
 research section (AP = spec/research/administrative-phase.md, CA = court-appeals.md).
@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from deadlines.instants import OPREA
 from deadlines.periods import Method, Period
 from deadlines.rules.model import (
     Channel,
     Condition,
+    Custody,
     EventKind,
     Kind,
+    OqtfGround,
     Reading,
+    Regime,
     Rule,
     StartPolicy,
     Status,
@@ -167,6 +171,10 @@ CERTIFICATE = Rule(
     research="AP Q1",
     valid_from=OFII_PROCEDURE_FROM,
     replaced_by=EventKind.ASYLUM_REGISTERED,
+    replaced_why=Text(
+        "demandeur d'asile, c'est le délai de 3 mois qui s'applique (R.425-12 al. 4)",
+        "for an asylum seeker the 3-month period applies (R.425-12 al. 4)",
+    ),
     done_by=EventKind.CERTIFICATE_RECEIVED,
     notes=(
         POSTMARK,
@@ -394,6 +402,7 @@ APPEAL_REFUSAL = Rule(
     status=Status.SETTLED,
     research="CA Q4",
     valid_from=CJA_FROM,
+    absorbed_by=EventKind.OQTF_NOTIFIED,
 )
 
 ADMINISTRATIVE_APPEAL = Rule(
@@ -413,6 +422,15 @@ ADMINISTRATIVE_APPEAL = Rule(
     status=Status.SETTLED,
     research="AP Q5",
     valid_from=CJA_FROM,
+    # rules.md: a recours gracieux does not extend an OQTF deadline (CJA R.776-5 I; service-public
+    # F18362): never shown once an OQTF is in the case.
+    replaced_by=EventKind.OQTF_NOTIFIED,
+    replaced_why=Text(
+        "une OQTF a été notifiée, et un recours gracieux ou hiérarchique ne prolonge pas son "
+        "délai : seul compte le recours au tribunal",
+        "an OQTF was notified, and a recours gracieux or hiérarchique does not extend its "
+        "deadline: only the court appeal counts",
+    ),
     notes=(
         Text(
             "Facultatif. Il interrompt le délai de recours contentieux, qui repart pour 2 mois "
@@ -534,6 +552,340 @@ RENEWAL_CLOSES = Rule(
     valid_from=date(2021, 5, 1),
 )
 
+# --- the OQTF (CA Q1–Q3, Q5, Q9; rules.md "oqtf-appeal by regime") ----------------------------
+
+NON_FRANC_MONTH = Reading(
+    "non-franc",
+    Text(
+        "non franc : l'échéance, sans report (aucune décision du Conseil d'État sur ce délai)",
+        "not franc: the échéance, no extension (no Conseil d'État ruling on this deadline)",
+    ),
+    Method.STRICT,
+)
+NON_FRANC_7_DAYS = Reading(
+    "non-franc",
+    Text(
+        "non franc : notification + 7 jours, sans report (CAA Lyon 19 déc. 2024 n° 24LY03013)",
+        "not franc: notification + 7 days, no extension (CAA Lyon 19 Dec 2024 n° 24LY03013)",
+    ),
+    Method.STRICT,
+    ("CAA Lyon 19 déc. 2024 n° 24LY03013",),
+)
+FRANC_7_DAYS = Reading(
+    "franc",
+    Text(
+        "franc : notification + 8 jours, puis report (CAA Toulouse 3 juill. 2025 n° 24TL02643)",
+        "franc: notification + 8 days, then extension (CAA Toulouse 3 Jul 2025 n° 24TL02643)",
+    ),
+    Method.FRANC,
+    ("CAA Toulouse 3 juill. 2025 n° 24TL02643", "CPC art. 642"),
+)
+FRANC_DAYS = Reading(
+    "franc",
+    Text(
+        "délai franc : échéance + 1 jour, puis report (CE avis Hoseini)",
+        "délai franc: échéance + 1 day, then extension (CE avis Hoseini)",
+    ),
+    Method.FRANC,
+    ("CE avis 30 juill. 2021 Hoseini n° 452878", "CPC art. 642"),
+)
+NON_FRANC_DAYS = Reading(
+    "non-franc",
+    Text(
+        "non franc : le 30e jour à minuit, sans report",
+        "not franc: the 30th day at midnight, no extension",
+    ),
+    Method.STRICT,
+)
+ELAPSED = Reading(
+    "elapsed",
+    Text("48 heures de temps écoulé, d'heure à heure", "48 hours of elapsed time, hour to hour"),
+    Method.HOURS_ELAPSED,
+    (OPREA,),
+)
+WALL_CLOCK = Reading(
+    "wall-clock",
+    Text(
+        "même heure légale deux jours plus tard (changement d'heure)",
+        "same clock time two days later (daylight-saving change)",
+    ),
+    Method.HOURS_WALL_CLOCK,
+    (OPREA,),
+)
+
+OQTF_FILING = Text(
+    "Le recours doit être enregistré au greffe du tribunal avant l'expiration (Télérecours "
+    "citoyens 24 h/24) ; un recours gracieux ou hiérarchique ne prolonge pas ce délai. Les "
+    "décisions notifiées avec l'OQTF (refus de titre, délai de départ, pays de renvoi, "
+    "interdiction de retour) suivent ce même délai.",
+    "The appeal must be registered by the court before the deadline (Télérecours citoyens, "
+    "24/7); a recours gracieux or hiérarchique does not extend it. Decisions notified with the "
+    "OQTF (refusal of the permit, departure period, country of return, return ban) follow this "
+    "same deadline.",
+)
+LEGAL_AID_INTERRUPTS = Text(
+    "Une demande d'aide juridictionnelle interrompt ce délai (décret 2020-1717 art. 43) : non "
+    "calculé ici.",
+    "A legal-aid request interrupts this deadline (décret 2020-1717 art. 43): not computed here.",
+)
+NO_INTERRUPTION = Text(
+    "Ni l'aide juridictionnelle ni un recours administratif n'interrompent ce délai.",
+    "Neither legal aid nor an administrative appeal interrupts this deadline.",
+)
+CUSTODY_SWITCH = Text(
+    "Si une assignation à résidence ou un placement en rétention est notifié pendant ce délai, "
+    "un nouveau délai de 7 jours ou de 48 heures court de cette information (CESEDA R.921-1) : "
+    "non calculé ici.",
+    "If house arrest or rétention is notified while this deadline runs, a new 7-day or 48-hour "
+    "deadline runs from that information (CESEDA R.921-1): not computed here.",
+)
+FORTY_EIGHT_HOURS = Text(
+    "Ni franc ni reporté, même un dimanche ou un jour férié (CE Oprea). En rétention ou en "
+    "prison, déposer au greffe du centre ou de l'établissement, heure à l'appui. Un avis disant "
+    "« deux jours » au lieu de « 48 heures » ne fait pas courir le délai (CAA Toulouse 19 janv. "
+    "2023 n° 21TL04825).",
+    "Never franc, never extended, even on a Sunday or holiday (CE Oprea). In rétention or "
+    "prison, file with the centre's or prison's registry, with the time recorded. A notice "
+    "saying « deux jours » instead of « 48 heures » does not start the deadline (CAA Toulouse "
+    "19 Jan 2023 n° 21TL04825).",
+)
+POSTAL_48_HOURS = Text(
+    "Une OQTF sans délai notifiée par la poste (et non par voie administrative) ne fait pas "
+    "courir les 48 heures (CE 17 juin 2020 n° 425111).",
+    "An OQTF without a departure period notified by post (not handed over by the "
+    "administration) does not start the 48 hours (CE 17 Jun 2020 n° 425111).",
+)
+ILLNESS_PROTECTION = Text(
+    "Argument de fond : l'étranger dont l'état de santé exige des soins qu'il ne pourrait "
+    "effectivement recevoir dans le pays de renvoi est protégé contre l'OQTF (CESEDA L.611-3 9°).",
+    "Substance: a foreigner whose health needs care they could not effectively receive in the "
+    "country of return is protected against an OQTF (CESEDA L.611-3 9°).",
+)
+
+FREE = frozenset({Custody.NONE})
+DETENTION_BASIS = "CESEDA L.614-15"
+
+
+def _old_rows(custody: frozenset[Custody], extra_basis: tuple[str, ...]) -> tuple[Variant, ...]:
+    """The old-regime rows for people free or detained (L.614-15: same deadlines)."""
+    detained = extra_basis != ()
+    who = (
+        Text(" (personne détenue : mêmes délais)", " (detainee: same deadlines)")
+        if detained
+        else Text("", "")
+    )
+    return (
+        Variant(
+            id="old-30-days",
+            label=Text(
+                "décision prise jusqu'au 14 juillet 2024, avec délai de départ volontaire, "
+                f"fondement 3° (ou autre que 1°, 2°, 4°) de L.611-1 : 30 jours{who.fr}",
+                "decision taken up to 14 July 2024, with a departure period, ground 3° (or other "
+                f"than 1°, 2°, 4°) of L.611-1: 30 days{who.en}",
+            ),
+            when=Condition(
+                regime=Regime.OLD,
+                departure_period=True,
+                custody=custody,
+                ground=frozenset({OqtfGround.REFUSAL, OqtfGround.OTHER}),
+            ),
+            period=Period(days=30),
+            readings=(FRANC_DAYS, NON_FRANC_DAYS),
+            basis=("CESEDA L.614-4", "CJA R.776-2 I", *extra_basis),
+            status=Status.PREVAILING,
+            notes=(LEGAL_AID_INTERRUPTS,),
+        ),
+        Variant(
+            id="old-15-days",
+            label=Text(
+                "décision prise jusqu'au 14 juillet 2024, avec délai de départ volontaire, "
+                f"fondement 4° de L.611-1 (asile) : 15 jours francs{who.fr}",
+                "decision taken up to 14 July 2024, with a departure period, ground 4° of "
+                f"L.611-1 (asylum): 15 days franc{who.en}",
+            ),
+            when=Condition(
+                regime=Regime.OLD,
+                departure_period=True,
+                custody=custody,
+                ground=frozenset({OqtfGround.ASYLUM}),
+            ),
+            period=Period(days=15),
+            readings=(FRANC_DAYS,),
+            basis=(
+                "CESEDA L.614-5",
+                "CJA R.776-2 I al. 2",
+                "CE avis 30 juill. 2021 Hoseini n° 452878",
+                *extra_basis,
+            ),
+            status=Status.SETTLED,
+            notes=(NO_INTERRUPTION,),
+        ),
+        Variant(
+            id="old-48-hours",
+            label=Text(
+                "décision prise jusqu'au 14 juillet 2024, sans délai de départ volontaire : "
+                f"48 heures{who.fr}",
+                f"decision taken up to 14 July 2024, without a departure period: 48 hours{who.en}",
+            ),
+            when=Condition(regime=Regime.OLD, departure_period=False, custody=custody),
+            period=Period(hours=48),
+            readings=(ELAPSED, WALL_CLOCK),
+            basis=("CESEDA L.614-6", "CJA R.776-2 II", *extra_basis),
+            status=Status.SETTLED,
+            notes=(FORTY_EIGHT_HOURS, POSTAL_48_HOURS, NO_INTERRUPTION),
+        ),
+    )
+
+
+OQTF_APPEAL = Rule(
+    id="oqtf-appeal",
+    title=Text(
+        "Saisir le tribunal administratif contre l'OQTF (et les décisions notifiées avec elle)",
+        "Appeal the OQTF (and the decisions notified with it) to the administrative court",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.OQTF_NOTIFIED,),
+    start=StartPolicy.EACH,
+    # The regime is chosen by the date the OQTF was taken (loi 2024-42 art. 86 IV; décret
+    # 2024-799 art. 9), then the row by departure period, custody and ground (CA §0.4).
+    variants=(
+        Variant(
+            id="new-1-month",
+            label=Text(
+                "décision prise à compter du 15 juillet 2024, sans assignation à résidence, "
+                "détention ni rétention (avec ou sans délai de départ) : 1 mois",
+                "decision taken from 15 July 2024, no house arrest, detention or rétention (with "
+                "or without a departure period): 1 month",
+            ),
+            when=Condition(regime=Regime.NEW, custody=FREE),
+            period=Period(months=1),
+            readings=(FRANC, FRANC_DOCTRINE, NON_FRANC_MONTH),
+            basis=("CESEDA L.614-1", "CESEDA L.911-1"),
+            status=Status.PREVAILING,
+            notes=(LEGAL_AID_INTERRUPTS, CUSTODY_SWITCH),
+        ),
+        Variant(
+            id="new-7-days",
+            label=Text(
+                "décision prise à compter du 15 juillet 2024, personne assignée à résidence "
+                "(L.731-1) ou détenue : 7 jours",
+                "decision taken from 15 July 2024, person under house arrest (L.731-1) or "
+                "detained: 7 days",
+            ),
+            when=Condition(
+                regime=Regime.NEW, custody=frozenset({Custody.HOUSE_ARREST, Custody.DETENTION})
+            ),
+            period=Period(days=7),
+            readings=(NON_FRANC_7_DAYS, FRANC_7_DAYS),
+            basis=("CESEDA L.921-1",),
+            status=Status.DISPUTED,
+            notes=(NO_INTERRUPTION, CUSTODY_SWITCH),
+        ),
+        Variant(
+            id="new-48-hours",
+            label=Text(
+                "décision prise à compter du 15 juillet 2024, personne placée en rétention : "
+                "48 heures",
+                "decision taken from 15 July 2024, person in rétention: 48 hours",
+            ),
+            when=Condition(regime=Regime.NEW, custody=frozenset({Custody.RETENTION})),
+            period=Period(hours=48),
+            readings=(ELAPSED, WALL_CLOCK),
+            basis=("CESEDA L.921-2",),
+            status=Status.SETTLED,
+            notes=(FORTY_EIGHT_HOURS, NO_INTERRUPTION),
+        ),
+        *_old_rows(FREE, ()),
+        *_old_rows(frozenset({Custody.DETENTION}), (DETENTION_BASIS,)),
+        Variant(
+            id="old-48-hours",
+            label=Text(
+                "décision prise jusqu'au 14 juillet 2024, personne assignée à résidence ou "
+                "placée en rétention : 48 heures",
+                "decision taken up to 14 July 2024, person under house arrest or in rétention: "
+                "48 hours",
+            ),
+            when=Condition(
+                regime=Regime.OLD, custody=frozenset({Custody.HOUSE_ARREST, Custody.RETENTION})
+            ),
+            period=Period(hours=48),
+            readings=(ELAPSED, WALL_CLOCK),
+            basis=("CESEDA L.614-8", "CJA R.776-4"),
+            status=Status.SETTLED,
+            notes=(FORTY_EIGHT_HOURS, NO_INTERRUPTION),
+        ),
+    ),
+    basis=("CESEDA L.614-1", "CESEDA L.911-1", "CESEDA L.921-1", "CESEDA L.921-2"),
+    status=Status.PREVAILING,
+    research="CA Q1–Q3, Q9",
+    # The OQTF exists since 1 January 2007 (loi n° 2006-911; décret n° 2006-1708).
+    valid_from=date(2007, 1, 1),
+    extension_citation="CPC art. 642 al. 2",
+    notes=(OQTF_FILING, ILLNESS_PROTECTION),
+)
+
+VOLUNTARY_DEPARTURE = Rule(
+    id="voluntary-departure",
+    title=Text(
+        "Fin du délai de départ volontaire accordé par l'OQTF",
+        "End of the voluntary departure period granted by the OQTF",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.OQTF_NOTIFIED,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(departure_period=True),
+            period=Period(days=30),
+            # No decision on the count (CA Q5.2): both readings, never extended (leaving is
+            # possible on any day).
+            readings=(
+                Reading(
+                    "day-counted",
+                    Text(
+                        "le jour de la notification compte : 29 jours après, sans report",
+                        "the notification day counts: 29 days after, no extension",
+                    ),
+                    Method.DAY_COUNTED,
+                    ("Cass. civ. 1re, avis 7 janv. 2025 n° 24-70.008 (par analogie)",),
+                ),
+                Reading(
+                    "day-excluded",
+                    Text(
+                        "le jour de la notification ne compte pas : 30 jours après, sans report",
+                        "the notification day does not count: 30 days after, no extension",
+                    ),
+                    Method.STRICT,
+                    ("CPC art. 641 (par analogie)",),
+                ),
+            ),
+            basis=("CESEDA L.612-1",),
+            status=Status.DISPUTED,
+        ),
+    ),
+    basis=("CESEDA L.612-1",),
+    status=Status.DISPUTED,
+    research="CA Q5",
+    valid_from=date(2007, 1, 1),
+    notes=(
+        Text(
+            "30 jours sauf délai plus long écrit sur l'OQTF ou prolongation notifiée par écrit "
+            "(L.612-1) : vérifier la décision. Un recours formé dans le délai empêche "
+            "l'exécution de l'OQTF avant le jugement (service-public F18362).",
+            "30 days unless the OQTF sets a longer period or a written extension was notified "
+            "(L.612-1): check the decision. An appeal filed in time prevents removal before the "
+            "judgment (service-public F18362).",
+        ),
+        Text(
+            "Resté au-delà de ce délai, la personne s'expose à une interdiction de retour "
+            "(L.612-7).",
+            "Staying beyond this period exposes the person to a return ban (L.612-7).",
+        ),
+    ),
+)
+
 # Evaluation order matters: a rule that produces an event comes before the rules it triggers.
 CATALOGUE: tuple[Rule, ...] = (
     CERTIFICATE,
@@ -545,6 +897,8 @@ CATALOGUE: tuple[Rule, ...] = (
     APPEAL_IMPLICIT_REFUSAL,
     APPEAL_REFUSAL,
     ADMINISTRATIVE_APPEAL,
+    OQTF_APPEAL,
+    VOLUNTARY_DEPARTURE,
     RENEWAL_OPENS,
     RENEWAL_CLOSES,
 )

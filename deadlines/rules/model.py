@@ -7,6 +7,9 @@ from datetime import date
 from enum import StrEnum
 
 from deadlines.periods import Method, Period
+from deadlines.text import Text
+
+__all__ = ["Text"]  # re-exported: the catalogue's vocabulary
 
 
 class EventKind(StrEnum):
@@ -19,12 +22,15 @@ class EventKind(StrEnum):
     COLLEGE_REQUEST = "college-request"
     CERTIFICATE_RECEIVED = "certificate-received"
     REFUSAL_NOTIFIED = "refusal-notified"
+    OQTF_NOTIFIED = "oqtf-notified"  # a date and, when known, a local time
     PERMIT_EXPIRES = "permit-expires"
     IMPLICIT_REFUSAL_BORN = "implicit-refusal-born"  # derived, never entered
 
 
 REPEATABLE_EVENTS = frozenset({EventKind.OFII_REQUEST, EventKind.COLLEGE_REQUEST})
 DERIVED_EVENTS = frozenset({EventKind.IMPLICIT_REFUSAL_BORN})
+# Events whose time of day matters (an hour-based period can run from them).
+TIMED_EVENTS = frozenset({EventKind.OQTF_NOTIFIED})
 
 
 class Who(StrEnum):
@@ -45,6 +51,31 @@ class Channel(StrEnum):
     COUNTER = "counter"
 
 
+class Regime(StrEnum):
+    """The OQTF litigation regime, chosen by the date the decision was taken (loi 2024-42 art. 86
+    IV; décret 2024-799 art. 9: decisions taken from 15 July 2024)."""
+
+    OLD = "old"  # CESEDA L.614-1 ff. (2021 numbering), CJA R.776-1 ff.
+    NEW = "new"  # CESEDA livre IX: L.911-1, L.921-1, L.921-2
+
+
+class Custody(StrEnum):
+    """The person's situation when the OQTF was notified (rules.md facts)."""
+
+    NONE = "none"
+    HOUSE_ARREST = "house-arrest"  # assignation à résidence, CESEDA L.731-1
+    DETENTION = "detention"  # in prison
+    RETENTION = "retention"  # rétention administrative
+
+
+class OqtfGround(StrEnum):
+    """The CESEDA L.611-1 ground printed on the OQTF; matters only in the old regime."""
+
+    REFUSAL = "3"  # 3°: refusal or withdrawal of a titre de séjour
+    ASYLUM = "4"  # 4°: asylum finally refused
+    OTHER = "other"
+
+
 class StartPolicy(StrEnum):
     EACH = "each"  # one deadline per occurrence of each trigger event
     DISPUTED_START = "disputed-start"  # one deadline; each given trigger is a start reading
@@ -57,20 +88,15 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Text:
-    fr: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
-
-@dataclass(frozen=True)
 class Condition:
-    """Facts a variant needs; None means "whatever the value"."""
+    """Facts a variant needs; None means "whatever the value", a set means "one of these"."""
 
     appeal_info: bool | None = None
     channel: Channel | None = None
+    regime: Regime | None = None
+    departure_period: bool | None = None
+    custody: frozenset[Custody] | None = None
+    ground: frozenset[OqtfGround] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +111,11 @@ class Reading:
 
 @dataclass(frozen=True)
 class Variant:
-    """The period, readings, basis and status that apply when `when` holds."""
+    """The period, readings, basis and status that apply when `when` holds.
+
+    A variant with an `id` is one row of a table of regimes (the OQTF appeal): its reading ids
+    are prefixed with it (`new-1-month/franc`) and its `label` says in words which row applies.
+    """
 
     when: Condition
     period: Period
@@ -93,6 +123,8 @@ class Variant:
     basis: tuple[str, ...]
     status: Status
     notes: tuple[Text, ...] = ()
+    id: str = ""
+    label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +141,11 @@ class Rule:
     research: str  # section of spec/research behind the rule
     valid_from: date  # applies to triggers on or after this date
     valid_until: date | None = None
-    replaced_by: EventKind | None = None  # not computed when this event is given
+    replaced_by: EventKind | None = None  # not computed when this event is given…
+    replaced_why: Text | None = None  # …for this reason (shown in a note)
+    # Not computed for a trigger notified the same day as this event: the decisions were
+    # notified together and follow that event's deadline (CA Q3).
+    absorbed_by: EventKind | None = None
     produces: EventKind | None = None  # derived event born on the due date
     done_by: EventKind | None = None  # an event that shows the action was done
     notes: tuple[Text, ...] = field(default=())
