@@ -57,7 +57,7 @@ def _json(*args: str) -> dict:  # type: ignore[type-arg]
 
 def test_json_has_the_spec_fields() -> None:
     doc = _json("--filed", "15/01/2025", "--as-of", "2025-02-01")
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
     assert doc["case"]["territory"] == "75"
     assert doc["case"]["time_zone"] == "Europe/Paris"
     certificate = next(d for d in doc["deadlines"] if d["rule"] == "certificate")
@@ -77,7 +77,12 @@ def test_json_has_the_spec_fields() -> None:
         "warnings",
     ):
         assert field in certificate
-    assert certificate["trigger"] == {"event": "application-filed", "at": "2025-01-15", "rank": 0}
+    assert certificate["trigger"] == {
+        "event": "application-filed",
+        "at": "2025-01-15",
+        "time": None,
+        "rank": 0,
+    }
     assert certificate["due"] == "2025-02-15"
     assert certificate["latest"] == "2025-02-17"
     assert certificate["status"] == "DISPUTED"

@@ -12,7 +12,7 @@ from deadlines.engine import State, compute
 from deadlines.errors import InputError
 from deadlines.explain import StepKind, is_consistent_chain
 from deadlines.holidays import HolidayCalendar
-from deadlines.periods import EXTENDING, Method, Period, count
+from deadlines.periods import EXTENDING, HOURLY, Method, Period, count
 from deadlines.rules.model import Channel, EventKind, Kind
 from deadlines.territories import all_territory_codes, territory
 
@@ -25,7 +25,10 @@ PERIODS = st.builds(
     months=st.integers(0, 12),
     days=st.integers(0, 60),
 ).filter(lambda p: p.total_months or p.days)
-FORWARD = st.sampled_from([m for m in Method if m is not Method.BACKWARD])
+# Day and month methods (hour periods are counted by deadlines.instants, tested apart; the
+# day-counted method takes days only).
+DAY_METHODS = [m for m in Method if m not in HOURLY and m is not Method.DAY_COUNTED]
+FORWARD = st.sampled_from([m for m in DAY_METHODS if m is not Method.BACKWARD])
 
 
 @settings(max_examples=300, deadline=None)
@@ -50,7 +53,7 @@ def test_an_extended_date_is_a_working_day_of_its_calendar(
 
 
 @settings(max_examples=300, deadline=None)
-@given(DAYS, PERIODS, st.sampled_from(list(Method)), CODES)
+@given(DAYS, PERIODS, st.sampled_from(DAY_METHODS), CODES)
 def test_every_trace_is_a_consistent_chain(
     start: date, period: Period, method: Method, code: str
 ) -> None:

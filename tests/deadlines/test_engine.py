@@ -109,8 +109,7 @@ def test_unknown_channel_before_anef_is_certain_shows_both_windows() -> None:
     assert readings == {"anef": date(2024, 1, 31), "counter": date(2024, 3, 31)}
     assert closes.due == date(2024, 1, 31)
     assert any(
-        isinstance(n, Message) and n.key == "warning.channel-unknown"
-        for n in closes.evaluation.notes
+        isinstance(n, Message) and n.key == "warning.channel-unknown" for n in closes.warnings
     )
 
 

@@ -24,21 +24,31 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from deadlines.case import Case, Event, Facts, make_case
+from deadlines.case import Case, Event, Facts, event_instant, make_case
 from deadlines.engine import Computation, Deadline, Evaluation, State, compute, evaluate
-from deadlines.errors import CoverageError
+from deadlines.errors import CoverageError, InputError
 from deadlines.explain import Step, StepKind, is_consistent_chain
 from deadlines.holidays import HolidayCalendar, has_disputed_days
-from deadlines.periods import EXTENDING, Method, Period, count
+from deadlines.instants import localize
+from deadlines.periods import EXTENDING, HOURLY, Method, Period, count
 from deadlines.rules import all_rules
-from deadlines.rules.model import Channel, EventKind, Kind, Rule, StartPolicy
+from deadlines.rules.model import (
+    Channel,
+    Custody,
+    EventKind,
+    Kind,
+    OqtfGround,
+    Rule,
+    StartPolicy,
+)
 from deadlines.territories import Territory, all_territory_codes, territory
 
 DEV_EXAMPLES = 100
@@ -99,8 +109,29 @@ PERIODS = st.one_of(
     st.builds(Period, years=st.integers(0, 1), months=st.integers(1, 12)),
     st.builds(Period, years=st.integers(0, 1), months=st.integers(1, 12), days=st.integers(1, 60)),
 )
-METHODS = st.sampled_from(list(Method))
+# Hour periods are counted by deadlines.instants (properties below); day-counted takes days only.
+METHODS = st.sampled_from([m for m in Method if m not in HOURLY and m is not Method.DAY_COUNTED])
 CHANNELS = st.sampled_from([None, Channel.ANEF, Channel.COUNTER])
+# A time of notification, or none (then 00:00 local). DST edges are likely: 00:00–03:59.
+TIMES = (
+    st.none()
+    | st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 59]))
+    | (st.builds(time, st.integers(0, 3), st.integers(0, 59)))
+)
+
+
+@st.composite
+def _oqtf_facts(draw: st.DrawFn, notified: date) -> dict[str, object]:
+    """The OQTF facts of rules.md; the decision is taken on or before the notification."""
+    decided = draw(st.none() | st.integers(0, 90).map(lambda d: notified - timedelta(days=d)))
+    return {
+        "departure_period": draw(st.booleans()),
+        "custody": draw(st.sampled_from(list(Custody))),
+        "ground": draw(st.sampled_from(list(OqtfGround))),
+        "oqtf_decided": decided,
+    }
+
+
 RULES = st.sampled_from(all_rules())
 
 # Any counted date stays this far inside the verified years when the échéance does: the longest
@@ -198,7 +229,7 @@ def _check_trace(
             assert method in EXTENDING
         if step.kind is StepKind.NO_EXTENSION:
             assert not calendar.is_working_day(step.after)
-            assert method in {Method.STRICT, Method.BACKWARD}
+            assert method in {Method.STRICT, Method.BACKWARD, Method.DAY_COUNTED}
         if step.kind in {StepKind.DAY_AFTER, StepKind.FRANC_DAY}:
             assert step.after - step.before == timedelta(days=1)
     assert (StepKind.BIRTH in {s.kind for s in steps}) == (method is Method.BIRTH)
@@ -236,7 +267,11 @@ def _starts(draw: st.DrawFn, rule: Rule) -> Starts:
     gap = draw(GAPS)
     kinds = rule.triggers if rule.start is StartPolicy.DISPUTED_START else rule.triggers[:1]
     if len(kinds) == 1:
-        return Starts((Event(kinds[0], first),), (Event(kinds[0], first + timedelta(days=gap)),))
+        at = draw(TIMES) if kinds[0] is EventKind.OQTF_NOTIFIED else None
+        return Starts(
+            (Event(kinds[0], first, time=at),),
+            (Event(kinds[0], first + timedelta(days=gap), time=at),),
+        )
     # certificate: (certificate-available, application-filed), available >= filed.
     assert kinds == (EventKind.CERTIFICATE_AVAILABLE, EventKind.APPLICATION_FILED)
     wait = draw(st.integers(0, 60))
@@ -265,23 +300,40 @@ def test_every_rule_is_monotone_per_reading_and_for_the_safe_date(
     where = territory(code)
     starts = data.draw(_starts(rule))
     assume(_evaluation_covered(starts.earlier + starts.later, rule, where))
-    facts = Facts(territory=code, appeal_info=appeal_info, channel=channel)
+    oqtf = data.draw(_oqtf_facts(starts.earlier[0].at))
+    zone = ZoneInfo(where.time_zone)
+    for start in starts.earlier + starts.later:
+        assume(start.time is None or _exists(start.at, start.time, zone))
+    facts = Facts(
+        territory=code,
+        appeal_info=appeal_info,
+        channel=channel,
+        **oqtf,  # type: ignore[arg-type]
+    )
     before = evaluate(rule, starts.earlier, facts, where)
     after = evaluate(rule, starts.later, facts, where)
+    assume(before.readings)  # e.g. no departure period: no voluntary-departure deadline
+    assert before.safe.end <= after.safe.end
     assert before.due <= after.due
-    due_before = {r.id: r.due for r in before.readings}
+    end_before = {r.id: r.end for r in before.readings}
     for result in after.readings:
-        if result.id in due_before:
-            assert due_before[result.id] <= result.due, result.id
+        if result.id in end_before:
+            assert end_before[result.id] <= result.end, result.id
     # And each counting method of each variant, on its own, in both calendars.
     for variant in rule.variants:
         for reading in variant.readings:
+            if reading.method in HOURLY:
+                continue  # counted by deadlines.instants: see the hour properties below
             for disputed in (False, True):
                 calendar = _calendar(code, disputed)
                 for early, late in zip(starts.earlier, starts.later, strict=True):
                     a = count(early.at, variant.period, reading.method, calendar).due
                     b = count(late.at, variant.period, reading.method, calendar).due
                     assert a <= b, (rule.id, reading.id, early.at, late.at, disputed)
+
+
+def _exists(day: date, at: time, zone: ZoneInfo) -> bool:
+    return localize(datetime.combine(day, at), zone)[1] != "nonexistent"
 
 
 def test_latest_can_move_back_when_the_counter_reading_stops_applying() -> None:
@@ -331,10 +383,24 @@ def _cases(draw: st.DrawFn) -> tuple[Case, date]:
         events.append((EventKind.PERMIT_EXPIRES, later(-200, 400)))
     if draw(st.booleans()):
         events.append((EventKind.ASYLUM_REGISTERED, later(-200, 200)))
+    oqtf: dict[str, object] = {}
+    if draw(st.booleans()):
+        notified = later(0, 400)
+        at = draw(TIMES)
+        assume(at is None or _exists(notified, at, ZoneInfo(where.time_zone)))
+        events.append((EventKind.OQTF_NOTIFIED, datetime.combine(notified, at) if at else notified))
+        oqtf = draw(_oqtf_facts(notified))
+        decided = oqtf["oqtf_decided"]
+        assume(decided is None or (isinstance(decided, date) and _covered(decided, where)))
     if not events:
         events.append((EventKind.APPLICATION_FILED, base))
     assume(all(_covered(day, where) for _, day in events))
-    facts = Facts(territory=code, appeal_info=draw(st.booleans()), channel=draw(CHANNELS))
+    facts = Facts(
+        territory=code,
+        appeal_info=draw(st.booleans()),
+        channel=draw(CHANNELS),
+        **oqtf,  # type: ignore[arg-type]
+    )
     case = make_case(events, facts)  # consistent by construction: no InputError expected
     as_of = later(-30, 700)
     return case, as_of
@@ -361,15 +427,28 @@ def _check_readings(deadline: Deadline, where: Territory) -> None:
     readings = evaluation.readings
     assert readings
     assert deadline.due <= deadline.latest
+    assert deadline.end == min(r.end for r in readings) == evaluation.safe.end
+    assert evaluation.latest_reading.end == max(r.end for r in readings)
     assert deadline.due == min(r.due for r in readings) == evaluation.safe.due
     assert deadline.latest == max(r.due for r in readings) == evaluation.latest_reading.due
+    assert deadline.end <= evaluation.latest_reading.end
+    for reading in readings:
+        assert reading.end.utcoffset() == timedelta(0)  # compared in UTC, never by wall time
     ids = [r.id for r in readings]
     assert len(set(ids)) == len(ids), ids
     by_id = {r.id: r for r in readings}
     for reading in readings:
         method = reading.reading.method
         calendar = HolidayCalendar(where, with_disputed=reading.with_disputed_holidays)
-        _check_trace(reading.steps, reading.start.at, reading.due, calendar, method)
+        steps = reading.steps
+        if steps[0].kind is StepKind.REGIME:
+            # The choice of regime comes first and does not move the date (CA §0.2).
+            assert steps[0].before == steps[0].after == steps[1].before
+            steps = steps[1:]
+        if method in HOURLY:
+            _check_hour_reading(reading.start, reading.at, steps, where, method)
+            continue
+        _check_trace(steps, reading.start.at, reading.due, calendar, method)
         if reading.with_disputed_holidays:
             assert method in EXTENDING and has_disputed_days(where)
             assert reading.id.endswith("+disputed-holidays")
@@ -385,6 +464,27 @@ def _check_readings(deadline: Deadline, where: Territory) -> None:
             assert reading.start.kind in evaluation.rule.triggers
         else:
             assert reading.start == deadline.trigger
+
+
+def _check_hour_reading(
+    start: Event, at: datetime | None, steps: tuple[Step, ...], where: Territory, method: Method
+) -> None:
+    """Spec §2.7: exactly 48 elapsed hours, or the same wall-clock time two days later."""
+    zone = ZoneInfo(where.time_zone)
+    instant, _ = event_instant(start, zone)
+    assert at is not None
+    assert is_consistent_chain(steps, instant, at)
+    assert steps[-1].kind is StepKind.END_INSTANT
+    elapsed = at.astimezone(ZoneInfo("UTC")) - instant.astimezone(ZoneInfo("UTC"))
+    wall = datetime.combine(
+        instant.date() + timedelta(days=2), instant.timetz().replace(tzinfo=None)
+    )
+    wall_instant, _ = localize(wall, zone)
+    if method is Method.HOURS_ELAPSED:
+        assert elapsed == timedelta(hours=48), (instant, at)
+    else:
+        assert at == wall_instant, (instant, at)
+        assert at.replace(tzinfo=None) >= wall  # a missing local time only moves forward
 
 
 def _check_state(deadline: Deadline, case: Case, as_of: date) -> None:
@@ -429,10 +529,16 @@ def test_whole_computations_are_consistent(drawn: tuple[Case, date], data: st.Da
 
 
 def _shifted(case: Case, days: int) -> Case:
-    return Case(
-        tuple(Event(e.kind, e.at + timedelta(days=days), e.rank) for e in case.events),
-        case.facts,
-    )
+    try:
+        return Case(
+            tuple(
+                Event(e.kind, e.at + timedelta(days=days), e.rank, time=e.time) for e in case.events
+            ),
+            case.facts,
+        )
+    except InputError:
+        assume(False)  # the moved time of notification falls in a spring DST gap
+        raise
 
 
 @settings(max_examples=_examples(150))

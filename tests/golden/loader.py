@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,14 @@ class RuleCase:
     public: bool
     rule: str
     territory: str
-    events: dict[str, list[date]]
+    events: dict[str, list[date]]  # a datetime (naive, local) for a timed event
     facts: dict[str, Any]
-    trigger: tuple[str, date] | None
+    trigger: tuple[str, date] | None  # a datetime for a timed event
     trigger_index: int
-    expect_due: date
+    expect_due: date  # an aware datetime for an hour deadline (its exact end)
     expect_latest: date
     expect_readings: dict[str, date] = field(default_factory=dict)
+    expect_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class CountingCase:
 
 
 def _day(text: str) -> date:
+    """An ISO date, or an ISO date-time (with an offset for expected instants)."""
+    if "T" in text:
+        return datetime.fromisoformat(text)
     return date.fromisoformat(text)
 
 
@@ -70,6 +74,7 @@ def load() -> tuple[list[RuleCase], list[CountingCase]]:
                     expect_due=_day(raw["expect_due"]),
                     expect_latest=_day(raw["expect_latest"]),
                     expect_readings={k: _day(v) for k, v in raw.get("expect_readings", {}).items()},
+                    expect_warnings=tuple(raw.get("expect_warnings", ())),
                 )
             )
         for raw in data.get("counting_case", []):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from deadlines.case import Event, Facts, make_case
-from deadlines.engine import Evaluation, compute, evaluate
+from deadlines.case import Event, Facts, event_instant, make_case
+from deadlines.engine import Evaluation, Message, ReadingResult, compute, evaluate
 from deadlines.explain import is_consistent_chain
 from deadlines.holidays import HolidayCalendar
 from deadlines.periods import Method, Period, count
 from deadlines.rules import rule_by_id
-from deadlines.rules.model import Channel, EventKind
+from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
 from deadlines.territories import territory
 from tests.golden.loader import CountingCase, RuleCase, load
 
@@ -21,40 +22,75 @@ RULE_CASES, COUNTING_CASES = load()
 
 def _facts(case: RuleCase) -> Facts:
     channel = case.facts.get("channel")
+    decided = case.facts.get("oqtf-decided")
     return Facts(
         territory=case.territory,
         appeal_info=case.facts.get("appeal-info", True),
         channel=Channel(channel) if channel else None,
+        oqtf_decided=date.fromisoformat(decided) if decided else None,
+        departure_period=case.facts.get("departure-period"),
+        custody=Custody(case.facts.get("custody", "none")),
+        ground=OqtfGround(case.facts.get("oqtf-ground", "3")),
     )
 
 
-def _evaluation(case: RuleCase) -> Evaluation:
+def _event(kind: str, at: date) -> Event:
+    if isinstance(at, datetime):
+        return Event(EventKind(kind), at.date(), derived=True, time=at.time())
+    return Event(EventKind(kind), at, derived=True)
+
+
+def _evaluation(case: RuleCase) -> tuple[Evaluation, tuple[Message | object, ...]]:
+    """The rule's evaluation for the case, and the warnings shown with it."""
     rule = rule_by_id(case.rule)
     assert rule is not None, f"unknown rule {case.rule}"
     facts = _facts(case)
     if case.trigger is not None:
         kind, at = case.trigger
-        return evaluate(
-            rule, (Event(EventKind(kind), at, derived=True),), facts, territory(facts.territory)
-        )
+        evaluation = evaluate(rule, (_event(kind, at),), facts, territory(facts.territory))
+        return evaluation, evaluation.warnings
     pairs = [(EventKind(kind), day) for kind, days in case.events.items() for day in days]
     result = compute(make_case(pairs, facts), as_of=date(2026, 1, 1))
     matching = [d for d in result.deadlines if d.rule.id == case.rule]
     assert matching, f"{case.rule} not computed; notes: {result.notes}"
     matching.sort(key=lambda d: (d.trigger.at, d.trigger.rank))
-    return matching[case.trigger_index].evaluation
+    deadline = matching[case.trigger_index]
+    return deadline.evaluation, deadline.warnings
+
+
+def _ends(result: ReadingResult) -> date:
+    """What a golden case states: the last day, or the exact instant of an hour deadline."""
+    return result.at if result.at is not None else result.due
+
+
+def _same(actual: date, expected: date) -> bool:
+    # An instant must match to the minute and carry the expected UTC offset.
+    if isinstance(expected, datetime):
+        return (
+            isinstance(actual, datetime)
+            and actual == expected
+            and actual.utcoffset() == expected.utcoffset()
+        )
+    return not isinstance(actual, datetime) and actual == expected
 
 
 @pytest.mark.parametrize("case", RULE_CASES, ids=[c.id for c in RULE_CASES])
 def test_rule_case(case: RuleCase) -> None:
-    evaluation = _evaluation(case)
-    readings = {r.id: r.due for r in evaluation.readings}
-    assert evaluation.due == case.expect_due, readings
-    assert evaluation.latest == case.expect_latest, readings
+    evaluation, warnings = _evaluation(case)
+    readings = {r.id: _ends(r) for r in evaluation.readings}
+    assert _same(_ends(evaluation.safe), case.expect_due), readings
+    assert _same(_ends(evaluation.latest_reading), case.expect_latest), readings
     for reading_id, expected in case.expect_readings.items():
-        assert readings.get(reading_id) == expected, (reading_id, readings)
+        assert reading_id in readings, (reading_id, readings)
+        assert _same(readings[reading_id], expected), (reading_id, readings)
+    keys = {w.key for w in warnings if isinstance(w, Message)}
+    for key in case.expect_warnings:
+        assert key in keys, (key, keys)
+    zone = ZoneInfo(territory(case.territory).time_zone)
     for result in evaluation.readings:
-        assert is_consistent_chain(result.steps, result.start.at, result.due)
+        # The trace starts at the trigger (its instant for an hour period) and ends at the result.
+        start = event_instant(result.start, zone)[0] if result.at is not None else result.start.at
+        assert is_consistent_chain(result.steps, start, _ends(result))
 
 
 @pytest.mark.parametrize("case", COUNTING_CASES, ids=[c.id for c in COUNTING_CASES])
@@ -73,7 +109,18 @@ def test_enough_golden_cases() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["CE 5 juin 2009", "CE 13 mai 2015", "Icard", "Ouvre-boîte", "Vagneux", "CE 15 déc. 2023"],
+    [
+        "CE 5 juin 2009",
+        "CE 13 mai 2015",
+        "Icard",
+        "Ouvre-boîte",
+        "Vagneux",
+        "CE 15 déc. 2023",
+        "Oprea",
+        "21TL04825",
+        "24LY03013",
+        "24TL02643",
+    ],
 )
 def test_public_sources_are_covered(source: str) -> None:
     cases = [
