@@ -21,12 +21,12 @@ SCHEMA_VERSION = 2
 
 def when(day: date, at: datetime | None) -> str:
     """A deadline's end as JSON: the date, or the exact instant with its offset (spec §2.7)."""
-    return at.isoformat(timespec="minutes") if at is not None else day.isoformat()
+    return at.isoformat(timespec="seconds") if at is not None else day.isoformat()
 
 
 def _iso(value: date) -> str:
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
+        return value.isoformat(timespec="seconds")
     return value.isoformat()
 
 
@@ -94,7 +94,7 @@ def computation_to_dict(computation: Computation, lang: str) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "tool": {"name": "deadlines", "version": __version__, "law_as_of": LAW_AS_OF},
         "as_of": computation.as_of.isoformat(),
-        "now": computation.now.isoformat(timespec="minutes") if computation.now else None,
+        "now": computation.now.isoformat(timespec="seconds") if computation.now else None,
         "lang": lang,
         "case": {
             "territory": case.where.code,

@@ -47,20 +47,20 @@ def test_48_hours_in_json_carry_the_offset() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     (appeal,) = [d for d in doc["deadlines"] if d["rule"] == "oqtf-appeal"]
-    assert appeal["due"] == "2024-10-27T17:00+01:00"  # autumn DST: 48 elapsed hours
-    assert appeal["latest"] == "2024-10-27T18:00+01:00"  # same wall-clock time
+    assert appeal["due"] == "2024-10-27T17:00:00+01:00"  # autumn DST: 48 elapsed hours
+    assert appeal["latest"] == "2024-10-27T18:00:00+01:00"  # same wall-clock time
     assert appeal["due_day"] == "2024-10-27"
     assert appeal["status"] == "DISPUTED"
     assert appeal["minutes_left"] == 30 * 60  # 12:00 CEST → 17:00 CET is 30 hours
     assert appeal["trigger"]["time"] == "18:00"
-    assert doc["now"] == "2024-10-26T12:00+02:00"
+    assert doc["now"] == "2024-10-26T12:00:00+02:00"
     assert doc["case"]["facts"]["custody"] == "retention"
     assert {r["id"]: r["due"] for r in appeal["readings"]} == {
-        "new-48-hours/elapsed": "2024-10-27T17:00+01:00",
-        "new-48-hours/wall-clock": "2024-10-27T18:00+01:00",
+        "new-48-hours/elapsed": "2024-10-27T17:00:00+01:00",
+        "new-48-hours/wall-clock": "2024-10-27T18:00:00+01:00",
     }
     # The trace of an instant is made of instants.
-    assert appeal["steps"][1]["before"] == "2024-10-25T18:00+02:00"
+    assert appeal["steps"][1]["before"] == "2024-10-25T18:00:00+02:00"
 
 
 def test_unknown_decision_date_warns_in_english() -> None:
@@ -154,4 +154,4 @@ def test_real_subprocess_with_an_oqtf() -> None:
     )
     assert done.returncode == 0, done.stderr
     (appeal,) = json.loads(done.stdout)["deadlines"]
-    assert appeal["due"] == "2025-11-16T17:30+01:00"  # a Sunday: never extended
+    assert appeal["due"] == "2025-11-16T17:30:00+01:00"  # a Sunday: never extended
