@@ -1,0 +1,1 @@
+"""Export of computed deadlines to calendar apps (RFC 5545)."""
