@@ -6,9 +6,13 @@ Only typer is imported at start-up; the domain, rich and json are imported insid
 from __future__ import annotations
 
 import sys
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+if TYPE_CHECKING:  # imported for types only: the modules load inside the commands
+    from calendars.plan import ExportOptions
+    from deadlines.engine import Computation
 
 from deadlines import LAW_AS_OF
 
@@ -56,6 +60,10 @@ OPTION_OF_FIELD = {
     "as-of": "--as-of",
     "lang": "--lang",
     "format": "--format",
+    "ics": "--ics",
+    "ref": "--ref",
+    "remind": "--remind",
+    "info": "--no-info",
 }
 
 LANGS = ("fr", "en")
@@ -192,6 +200,39 @@ def compute(
     check: Annotated[
         bool, typer.Option(help="Code de sortie 1 si une échéance à votre charge est dépassée.")
     ] = False,
+    ics: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FICHIER",
+            help="Écrit les échéances dans un agenda .ics (Google, Outlook, Thunderbird, Apple, "
+            "Nextcloud) ; « - » pour la sortie standard.",
+        ),
+    ] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Référence du dossier écrite dans l'agenda (un pseudonyme, jamais un nom ; "
+            "défaut : dossier).",
+        ),
+    ] = None,
+    remind: Annotated[
+        str | None,
+        typer.Option(
+            metavar="7,2|24h,4h|none",
+            help="Rappels avant chaque échéance : jours (défaut 7,2), heures pour un délai en "
+            "heures (défaut 24h,4h), ou none.",
+        ),
+    ] = None,
+    info: Annotated[
+        bool | None,
+        typer.Option(
+            "--info/--no-info",
+            help="Inclure dans l'agenda les dates pour information (refus implicite, avis de "
+            "l'OFII) ; défaut : oui.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Calcule toutes les échéances d'un dossier à partir de ses dates clés.
 
@@ -234,9 +275,32 @@ def compute(
             output_format=output_format,
             explain=explain,
             check=check,
+            export=_export_options(ics, ref, remind, info, user_lang),
+            ics=ics,
         )
     except DeadlinesError as error:
         fail(error, user_lang)
+
+
+def _export_options(
+    ics: str | None, ref: str | None, remind: str | None, info: bool | None, lang: str
+) -> ExportOptions | None:
+    """The calendar options, checked before anything is computed or written."""
+    from deadlines.errors import InputError
+
+    if ics is None:
+        for field, value in (("ref", ref), ("remind", remind), ("info", info)):
+            if value is not None:
+                raise InputError("ics.option-without-ics", field=field)
+        return None
+    from calendars.plan import DEFAULT_REF, ExportOptions, parse_ref, parse_reminders
+
+    return ExportOptions(
+        ref=parse_ref(ref) if ref is not None else DEFAULT_REF,
+        lang=lang,
+        reminders=parse_reminders(remind),
+        include_info=info is not False,
+    )
 
 
 def _compute(
@@ -251,6 +315,8 @@ def _compute(
     output_format: str,
     explain: bool,
     check: bool,
+    export: ExportOptions | None = None,
+    ics: str | None = None,
 ) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -290,6 +356,11 @@ def _compute(
         error.field = "as-of"
         raise
     computation = compute(case, reference, now)
+    if ics is not None and export is not None:
+        written = _write_calendar(computation, export, ics, lang)
+        if ics == "-":
+            return  # standard output holds the calendar, and only it
+        typer.echo(written, err=True)
     if output_format == "json":
         import json
 
@@ -307,6 +378,40 @@ def _compute(
         for d in computation.deadlines
     ):
         raise typer.Exit(1)
+
+
+def _write_calendar(computation: Computation, export: ExportOptions, target: str, lang: str) -> str:
+    """Build the .ics (icalendar is imported only here) and write it; the line to tell the user."""
+    import os
+    from pathlib import Path
+
+    from calendars.files import write_private_atomically
+    from calendars.ics import to_ics
+    from calendars.plan import plan, stamp_for
+    from deadlines.errors import InputError
+
+    events = plan(computation, export)
+    name = ("Échéances " if lang == "fr" else "Deadlines ") + export.ref
+    data = to_ics(
+        events,
+        name,
+        stamp_for(computation, os.environ.get("SOURCE_DATE_EPOCH")),
+        zones=(computation.case.where.time_zone,),
+    )
+    if target == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return ""
+    path = Path(target)
+    try:
+        write_private_atomically(path, data)
+    except OSError as error:
+        raise InputError(
+            "ics.write", field="ics", value=target, reason=error.strerror or str(error)
+        ) from None
+    if lang == "fr":
+        return f"Agenda écrit : {path} ({len(events)} événements, {len(data)} octets)"
+    return f"Calendar written: {path} ({len(events)} events, {len(data)} bytes)"
 
 
 def main() -> None:

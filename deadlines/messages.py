@@ -148,6 +148,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' is not accepted. Accepted values: 3 (refusal of permit, "
         "L.611-1 3°), 4 (asylum refused, L.611-1 4°), other.",
     },
+    "ref.format": {
+        "fr": "{option} : « {value} » : la référence du dossier tient sur une ligne, de 1 à {max} "
+        "caractères (un pseudonyme, jamais un nom).",
+        "en": "{option}: '{value}': the case reference is one line of 1 to {max} characters (a "
+        "pseudonym, never a name).",
+    },
+    "remind.format": {
+        "fr": "{option} : « {value} » n'est pas accepté. Formes acceptées : 7,2 (jours avant), "
+        "24h,4h (heures avant un délai en heures), les deux mêlés (7,2,24h), ou none.",
+        "en": "{option}: '{value}' is not accepted. Accepted forms: 7,2 (days before), 24h,4h "
+        "(hours before an hour deadline), both mixed (7,2,24h), or none.",
+    },
+    "ics.option-without-ics": {
+        "fr": "{option} ne sert qu'avec --ics FICHIER (export vers un agenda).",
+        "en": "{option} only applies with --ics FILE (calendar export).",
+    },
+    "ics.write": {
+        "fr": "{option} : impossible d'écrire « {value} » ({reason}). Rien n'a été écrit.",
+        "en": "{option}: cannot write '{value}' ({reason}). Nothing was written.",
+    },
     # --- counting steps -----------------------------------------------------------------
     "step.regime-decided": {
         "fr": "OQTF prise le {day} : {row}.",

@@ -1,0 +1,276 @@
+"""Which calendar events a computation becomes: pure data, no iCalendar library.
+
+The plan is separate from the serialisation (`calendars.ics`) so that what goes into a calendar
+(which deadlines, which reminders, the UIDs, the words) is testable on its own and shared by every
+writer (one case now; the caseload's export later).
+
+Privacy: an event carries the case reference the caseworker chose and nothing else about the
+person — no name, diagnosis, nationality or free-text note (the Case holds none, and nothing here
+reads more than the rule, its dates, basis, status and the engine's warnings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from deadlines.engine import Computation, Deadline, State
+from deadlines.messages import name, render_note
+from deadlines.rules.model import Kind, Who
+
+DEFAULT_REF = "dossier"
+DEFAULT_REMIND_DAYS = (7, 2)
+DEFAULT_REMIND_HOURS = (24, 4)
+# A timed event needs a duration to be visible in calendar grids: the last hour before the end.
+TIMED_LENGTH = timedelta(hours=1)
+REMINDER_LENGTH = timedelta(minutes=30)
+UID_DOMAIN = "deadlines.invalid"  # RFC 6761: never resolves, so no host is named
+
+
+@dataclass(frozen=True)
+class Reminders:
+    days: tuple[int, ...] = DEFAULT_REMIND_DAYS  # before a day deadline
+    hours: tuple[int, ...] = DEFAULT_REMIND_HOURS  # before an hour deadline
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    ref: str = DEFAULT_REF
+    lang: str = "fr"
+    reminders: Reminders = Reminders()
+    include_info: bool = True
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    """One VEVENT. `start`/`end` are dates (all-day, end exclusive) or aware datetimes."""
+
+    uid: str
+    summary: str
+    description: str
+    start: date
+    end: date
+    transparent: bool  # informational: does not block time
+    alarms: tuple[timedelta, ...]  # DISPLAY alarms before the END of a timed event / the day
+    kind: str  # "deadline", "reminder" or "info"
+    rule: str
+    categories: tuple[str, ...] = ()
+
+
+MAX_REF = 40
+
+
+def parse_ref(text: str) -> str:
+    """The case reference written into the calendar: short, one line, printable."""
+    from deadlines.errors import InputError
+
+    ref = text.strip()
+    if not ref or len(ref) > MAX_REF or not ref.isprintable():
+        raise InputError("ref.format", field="ref", value=text, max=MAX_REF)
+    return ref
+
+
+def parse_reminders(text: str | None) -> Reminders:
+    """`7,2` (days before a day deadline), `24h,4h` (hours before an hour deadline), both mixed,
+    or `none`. A kind not mentioned keeps its default."""
+    from deadlines.errors import InputError
+
+    if text is None:
+        return Reminders()
+    cleaned = text.strip().lower()
+    if cleaned in {"none", "aucun", "0"}:
+        return Reminders(days=(), hours=())
+    days: list[int] = []
+    hours: list[int] = []
+    for raw in cleaned.split(","):
+        item = raw.strip()
+        unit = hours if item.endswith("h") else days
+        number = item.removesuffix("h").removesuffix("d").removesuffix("j")
+        if not number.isdigit() or not 0 < int(number) <= (720 if unit is hours else 365):
+            raise InputError("remind.format", field="remind", value=text)
+        unit.append(int(number))
+    return Reminders(
+        days=tuple(sorted(set(days), reverse=True)) if days else DEFAULT_REMIND_DAYS,
+        hours=tuple(sorted(set(hours), reverse=True)) if hours else DEFAULT_REMIND_HOURS,
+    )
+
+
+def uid(ref: str, deadline: Deadline, suffix: str = "") -> str:
+    """Stable across corrections: from the reference, the rule, the trigger kind and rank only.
+
+    Never from a date or a name, so re-importing after a corrected date updates the same event.
+    The reference is hashed so that the UID stays a plain token whatever the reference holds.
+    """
+    trigger = deadline.trigger
+    digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:16]
+    parts = [deadline.rule.id, trigger.kind.value, str(trigger.rank)]
+    if suffix:
+        parts.append(suffix)
+    return f"{'.'.join(parts)}.{digest}@{UID_DOMAIN}"
+
+
+LABELS = {
+    "fr": {
+        "safe": "Date prudente : {day}",
+        "arguable": "Date soutenable (argument de repli seulement) : {day}",
+        "basis": "Base légale : {basis} ({status})",
+        "warning": "Attention : {text}",
+        "computed": "Date calculée par l'outil deadlines d'après le droit enregistré au {law} : "
+        "à vérifier ; faites confirmer par un juriste toute échéance qui compte.",
+        "reminder_days": "Rappel J-{n}",
+        "reminder_hours": "Rappel {n} h avant",
+        "before": "avant {time}",
+        "category": "Échéance",
+    },
+    "en": {
+        "safe": "Safe date: {day}",
+        "arguable": "Arguable date (fallback argument only): {day}",
+        "basis": "Legal basis: {basis} ({status})",
+        "warning": "Warning: {text}",
+        "computed": "Date computed by the deadlines tool from the law as recorded on {law}: "
+        "check it; have a lawyer confirm any deadline that matters.",
+        "reminder_days": "Reminder D-{n}",
+        "reminder_hours": "Reminder: {n} h before",
+        "before": "before {time}",
+        "category": "Deadline",
+    },
+}
+
+
+def earlier(at: datetime, delta: timedelta) -> datetime:
+    """`at` minus `delta` of real time, in `at`'s zone.
+
+    Not `at - delta`: Python does that arithmetic on the wall clock, which is off by an hour
+    when a daylight-saving change lies in between.
+    """
+    assert at.tzinfo is not None
+    return (at.astimezone(UTC) - delta).astimezone(at.tzinfo)
+
+
+def _clock(at: datetime, lang: str) -> str:
+    return f"{at.hour} h {at.minute:02d}" if lang == "fr" else f"{at.hour:02d}:{at.minute:02d}"
+
+
+def _when(day: date, at: datetime | None, lang: str) -> str:
+    from deadlines.dates import format_instant, format_long
+
+    if at is None:
+        return format_long(day, lang)
+    return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
+
+
+def _description(deadline: Deadline, lang: str) -> str:
+    from deadlines import LAW_AS_OF
+
+    labels = LABELS[lang]
+    evaluation = deadline.evaluation
+    lines = [labels["safe"].format(day=_when(deadline.due, deadline.due_at, lang))]
+    if evaluation.latest_reading.end != evaluation.safe.end:
+        lines.append(
+            labels["arguable"].format(day=_when(deadline.latest, deadline.latest_at, lang))
+        )
+    lines.append(
+        labels["basis"].format(
+            basis=", ".join(evaluation.basis),
+            status=name(f"status.{evaluation.status.value}", lang),
+        )
+    )
+    lines.extend(labels["warning"].format(text=render_note(w, lang)) for w in deadline.warnings)
+    lines.append(labels["computed"].format(law=LAW_AS_OF))
+    return "\n".join(lines)
+
+
+def _is_exported(deadline: Deadline, options: ExportOptions) -> bool:
+    if deadline.state is State.DONE:
+        return False  # nothing left to do: no reminder (the caseload cancels it)
+    if deadline.rule.who is Who.APPLICANT and deadline.rule.kind is Kind.DEADLINE:
+        return True
+    return options.include_info
+
+
+def plan(computation: Computation, options: ExportOptions) -> tuple[PlannedEvent, ...]:
+    """The events of one case, in the order of its deadlines, reminders after their deadline."""
+    events: list[PlannedEvent] = []
+    labels = LABELS[options.lang]
+    for deadline in computation.deadlines:
+        if not _is_exported(deadline, options):
+            continue
+        rule = deadline.rule
+        title = f"[{options.ref}] {rule.title.get(options.lang)}"
+        description = _description(deadline, options.lang)
+        must_act = rule.who is Who.APPLICANT and rule.kind is Kind.DEADLINE
+        due_at = deadline.due_at
+        if due_at is not None:
+            summary = f"{title} — {labels['before'].format(time=_clock(due_at, options.lang))}"
+            start: date = earlier(due_at, TIMED_LENGTH)
+            end: date = due_at
+            alarms = tuple(timedelta(hours=h) for h in options.reminders.hours)
+        else:
+            summary = title
+            start, end = deadline.due, deadline.due + timedelta(days=1)
+            alarms = tuple(timedelta(days=d) for d in options.reminders.days)
+        events.append(
+            PlannedEvent(
+                uid=uid(options.ref, deadline),
+                summary=summary,
+                description=description,
+                start=start,
+                end=end,
+                transparent=not must_act,
+                alarms=alarms if must_act else (),
+                kind="deadline" if must_act else "info",
+                rule=rule.id,
+                categories=(labels["category"],) if must_act else (),
+            )
+        )
+        if not must_act:
+            continue
+        sep = " : " if options.lang == "fr" else ": "
+        # Reminders as events of their own: Google Calendar ignores VALARM in imported files
+        # (shared/notes/anchors.md §4.2).
+        if due_at is not None:
+            for hours in options.reminders.hours:
+                at = earlier(due_at, timedelta(hours=hours))
+                events.append(
+                    PlannedEvent(
+                        uid=uid(options.ref, deadline, f"remind-{hours}h"),
+                        summary=f"{labels['reminder_hours'].format(n=hours)}{sep}{summary}",
+                        description=description,
+                        start=at,
+                        end=earlier(at, -REMINDER_LENGTH),
+                        transparent=True,
+                        alarms=(),
+                        kind="reminder",
+                        rule=rule.id,
+                    )
+                )
+        else:
+            for days in options.reminders.days:
+                day = deadline.due - timedelta(days=days)
+                events.append(
+                    PlannedEvent(
+                        uid=uid(options.ref, deadline, f"remind-{days}d"),
+                        summary=f"{labels['reminder_days'].format(n=days)}{sep}{summary}",
+                        description=description,
+                        start=day,
+                        end=day + timedelta(days=1),
+                        transparent=True,
+                        alarms=(),
+                        kind="reminder",
+                        rule=rule.id,
+                    )
+                )
+    return tuple(events)
+
+
+def stamp_for(computation: Computation, source_date_epoch: str | None) -> datetime:
+    """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else the as-of day, 00:00 UTC.
+
+    Never the wall clock, so the same input gives the same bytes.
+    """
+    if source_date_epoch:
+        return datetime.fromtimestamp(int(source_date_epoch), UTC)
+    return datetime(
+        computation.as_of.year, computation.as_of.month, computation.as_of.day, tzinfo=UTC
+    )
