@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:  # imported for types only: the modules load inside the commands
+    from datetime import date, datetime
+
     from calendars.plan import ExportOptions
     from deadlines.engine import Computation
 
+import cli_options as o
 from deadlines import LAW_AS_OF
 
 HELP = f"""Échéances du titre de séjour pour soins (CESEDA L.425-9).
@@ -64,6 +67,16 @@ OPTION_OF_FIELD = {
     "ref": "--ref",
     "remind": "--remind",
     "info": "--no-info",
+    "db": "--db",
+    "event": "EVENT",
+    "rule": "RULE",
+    "trigger-date": "--trigger-date",
+    "date": "--date",
+    "on": "--on",
+    "yes": "--yes",
+    "output": "--output",
+    "import": "import",
+    "backup": "backup",
 }
 
 LANGS = ("fr", "en")
@@ -103,103 +116,29 @@ def deadlines_app(
         raise typer.Exit(0)
 
 
-def _given(value: str | None) -> list[str]:
-    """A single-valued option as the list the domain takes for every event."""
-    return [value] if value else []
-
-
-DateOpt = Annotated[str | None, typer.Option(metavar="DATE")]
-
-
 @app.command()
 def compute(
-    filed: DateOpt = None,
-    certificate_available: DateOpt = None,
-    asylum_registered: DateOpt = None,
-    ofii_request: Annotated[
-        list[str] | None,
-        typer.Option(metavar="DATE", help="Demande du médecin de l'OFII (répétable)."),
-    ] = None,
-    college_request: Annotated[
-        list[str] | None,
-        typer.Option(metavar="DATE", help="Demande du collège de médecins (répétable)."),
-    ] = None,
-    certificate_received: DateOpt = None,
-    refusal_notified: DateOpt = None,
-    oqtf_notified: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE[ HH:MM]",
-            help='OQTF notifiée : date et heure locale ("04/03/2025 10:30", '
-            "2025-03-04T10:30) ; l'heure compte pour un délai de 48 heures.",
-        ),
-    ] = None,
-    oqtf_decided: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
-            help="Date à laquelle l'OQTF a été prise (date de l'arrêté) : elle choisit le régime "
-            "(avant / à compter du 15 juillet 2024).",
-        ),
-    ] = None,
-    departure_period: Annotated[
-        bool | None,
-        typer.Option(
-            "--departure-period/--no-departure-period",
-            help="L'OQTF accorde un délai de départ volontaire (obligatoire avec --oqtf-notified).",
-            show_default=False,
-        ),
-    ] = None,
-    custody: Annotated[
-        str | None,
-        typer.Option(
-            metavar="none|house-arrest|detention|retention",
-            help="Situation à la notification de l'OQTF : libre, assignation à résidence, "
-            "détention, rétention (défaut : none).",
-        ),
-    ] = None,
-    oqtf_ground: Annotated[
-        str | None,
-        typer.Option(
-            metavar="3|4|other",
-            help="Fondement de l'OQTF (L.611-1) : 3 refus de titre, 4 asile refusé, other "
-            "(défaut : 3 ; compte avant le 15 juillet 2024).",
-        ),
-    ] = None,
-    appeal_info: Annotated[
-        bool,
-        typer.Option(
-            "--appeal-info/--no-appeal-info",
-            help="La notification ou l'accusé de réception indiquait les voies et délais de "
-            "recours (par défaut : oui).",
-        ),
-    ] = True,
-    permit_expires: DateOpt = None,
-    channel: Annotated[
-        str | None,
-        typer.Option(
-            metavar="anef|counter", help="Renouvellement déposé sur l'ANEF ou au guichet."
-        ),
-    ] = None,
-    territory: Annotated[
-        str | None,
-        typer.Option(metavar="CODE", help="Département ou collectivité (75, 2A, 971…). Défaut 75."),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE[ HH:MM]",
-            help="Date (et heure) de référence (défaut : maintenant, heure du territoire).",
-        ),
-    ] = None,
-    lang: Annotated[str, typer.Option(metavar="fr|en", help="Langue de sortie.")] = "fr",
-    output_format: Annotated[
-        str, typer.Option("--format", metavar="table|json", help="Tableau ou JSON.")
-    ] = "table",
-    explain: Annotated[bool, typer.Option(help="Détail numéroté de chaque calcul.")] = False,
-    check: Annotated[
-        bool, typer.Option(help="Code de sortie 1 si une échéance à votre charge est dépassée.")
-    ] = False,
+    filed: o.Filed = None,
+    certificate_available: o.CertificateAvailable = None,
+    asylum_registered: o.AsylumRegistered = None,
+    ofii_request: o.OfiiRequest = None,
+    college_request: o.CollegeRequest = None,
+    certificate_received: o.CertificateReceived = None,
+    refusal_notified: o.RefusalNotified = None,
+    oqtf_notified: o.OqtfNotified = None,
+    oqtf_decided: o.OqtfDecided = None,
+    departure_period: o.DeparturePeriod = None,
+    custody: o.Custody = None,
+    oqtf_ground: o.OqtfGround = None,
+    appeal_info: o.AppealInfo = None,
+    permit_expires: o.PermitExpires = None,
+    channel: o.Channel = None,
+    territory: o.Territory = None,
+    as_of: o.AsOf = None,
+    lang: o.Lang = "fr",
+    output_format: o.Format = "table",
+    explain: o.Explain = False,
+    check: o.Check = False,
     ics: Annotated[
         str | None,
         typer.Option(
@@ -216,23 +155,8 @@ def compute(
             "défaut : dossier).",
         ),
     ] = None,
-    remind: Annotated[
-        str | None,
-        typer.Option(
-            metavar="7,2|24h,4h|none",
-            help="Rappels avant chaque échéance : jours (défaut 7,2), heures pour un délai en "
-            "heures (défaut 24h,4h), ou none.",
-        ),
-    ] = None,
-    info: Annotated[
-        bool | None,
-        typer.Option(
-            "--info/--no-info",
-            help="Inclure dans l'agenda les dates pour information (refus implicite, avis de "
-            "l'OFII) ; défaut : oui.",
-            show_default=False,
-        ),
-    ] = None,
+    remind: o.Remind = None,
+    info: o.Info = None,
 ) -> None:
     """Calcule toutes les échéances d'un dossier à partir de ses dates clés.
 
@@ -250,17 +174,17 @@ def compute(
         _choice(lang, LANGS, "lang")
         _choice(output_format, FORMATS, "format")
         _compute(
-            {
-                "application-filed": _given(filed),
-                "certificate-available": _given(certificate_available),
-                "asylum-registered": _given(asylum_registered),
-                "ofii-request": ofii_request or [],
-                "college-request": college_request or [],
-                "certificate-received": _given(certificate_received),
-                "refusal-notified": _given(refusal_notified),
-                "oqtf-notified": _given(oqtf_notified),
-                "permit-expires": _given(permit_expires),
-            },
+            o.raw_events(
+                filed,
+                certificate_available,
+                asylum_registered,
+                ofii_request,
+                college_request,
+                certificate_received,
+                refusal_notified,
+                oqtf_notified,
+                permit_expires,
+            ),
             facts={
                 "oqtf-decided": oqtf_decided,
                 "custody": custody,
@@ -268,7 +192,7 @@ def compute(
             },
             departure_period=departure_period,
             territory=territory,
-            appeal_info=appeal_info,
+            appeal_info=appeal_info is not False,
             channel=channel,
             as_of=as_of,
             lang=user_lang,
@@ -318,16 +242,11 @@ def _compute(
     export: ExportOptions | None = None,
     ics: str | None = None,
 ) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from deadlines.dates import parse_date_time
-    from deadlines.engine import State, compute
+    from deadlines.engine import compute
     from deadlines.errors import InputError
     from deadlines.holidays import check_covered
     from deadlines.inputs import build_case
-    from deadlines.instants import localize
-    from deadlines.rules.model import EventKind, Kind, Who
+    from deadlines.rules.model import EventKind
 
     case = build_case(
         {EventKind(kind): texts for kind, texts in raw_events.items()},
@@ -339,28 +258,45 @@ def _compute(
         custody=facts["custody"],
         oqtf_ground=facts["oqtf-ground"],
     )
-    where = case.where
-    zone = ZoneInfo(where.time_zone)
-    now: datetime | None = None
-    if as_of is None:
-        # "Now" is the time in the case's territory, not on the caseworker's machine.
-        now = datetime.now(zone)
-        reference = now.date()
-    else:
-        reference, at = parse_date_time(as_of, field="as-of")
-        if at is not None:
-            now = localize(datetime.combine(reference, at), zone)[0]
+    reference, now = reference_time(as_of, case.where.time_zone)
     try:
-        check_covered(reference, where)
+        check_covered(reference, case.where)
     except InputError as error:
         error.field = "as-of"
         raise
     computation = compute(case, reference, now)
     if ics is not None and export is not None:
         written = _write_calendar(computation, export, ics, lang)
-        if ics == "-":
-            return  # standard output holds the calendar, and only it
-        typer.echo(written, err=True)
+        if ics != "-":
+            typer.echo(written, err=True)
+    if ics != "-":  # with --ics -, standard output holds the calendar and only it
+        show_computation(computation, lang, output_format, explain)
+    if check and has_overdue(computation):
+        raise typer.Exit(1)
+
+
+def reference_time(as_of: str | None, time_zone: str) -> tuple[date, datetime | None]:
+    """The reference day and, when known, instant: now in the territory, or `--as-of`."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deadlines.dates import parse_date_time
+    from deadlines.instants import localize
+
+    zone = ZoneInfo(time_zone)
+    if as_of is None:
+        # "Now" is the time in the case's territory, not on the caseworker's machine.
+        now = datetime.now(zone)
+        return now.date(), now
+    reference, at = parse_date_time(as_of, field="as-of")
+    if at is None:
+        return reference, None
+    return reference, localize(datetime.combine(reference, at), zone)[0]
+
+
+def show_computation(
+    computation: Computation, lang: str, output_format: str, explain: bool
+) -> None:
     if output_format == "json":
         import json
 
@@ -373,11 +309,17 @@ def _compute(
         from rendering.table import render_table
 
         render_table(computation, lang, explain, sys.stdout)
-    if check and any(
+
+
+def has_overdue(computation: Computation) -> bool:
+    """A deadline the person must meet is past (the `--check` exit status 1)."""
+    from deadlines.engine import State
+    from deadlines.rules.model import Kind, Who
+
+    return any(
         d.state is State.OVERDUE and d.rule.who is Who.APPLICANT and d.rule.kind is Kind.DEADLINE
         for d in computation.deadlines
-    ):
-        raise typer.Exit(1)
+    )
 
 
 def _write_calendar(computation: Computation, export: ExportOptions, target: str, lang: str) -> str:
@@ -412,6 +354,15 @@ def _write_calendar(computation: Computation, export: ExportOptions, target: str
     if lang == "fr":
         return f"Agenda écrit : {path} ({len(events)} événements, {len(data)} octets)"
     return f"Calendar written: {path} ({len(events)} events, {len(data)} bytes)"
+
+
+def _register_caseload() -> None:
+    from cli_caseload import register  # typer only: the store loads inside its commands
+
+    register(app)
+
+
+_register_caseload()
 
 
 def main() -> None:

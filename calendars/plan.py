@@ -87,7 +87,9 @@ def parse_reminders(text: str | None) -> Reminders:
         item = raw.strip()
         unit = hours if item.endswith("h") else days
         number = item.removesuffix("h").removesuffix("d").removesuffix("j")
-        if not number.isdigit() or not 0 < int(number) <= (720 if unit is hours else 365):
+        limit = 720 if unit is hours else 365
+        # ASCII digits only: "²".isdigit() is true, but int("²") raises ValueError.
+        if not (number.isascii() and number.isdigit()) or not 0 < int(number) <= limit:
             raise InputError("remind.format", field="remind", value=text)
         unit.append(int(number))
     return Reminders(
@@ -269,8 +271,10 @@ def stamp_for(computation: Computation, source_date_epoch: str | None) -> dateti
 
     Never the wall clock, so the same input gives the same bytes.
     """
+    return stamp_from_day(computation.as_of, source_date_epoch)
+
+
+def stamp_from_day(day: date, source_date_epoch: str | None) -> datetime:
     if source_date_epoch:
         return datetime.fromtimestamp(int(source_date_epoch), UTC)
-    return datetime(
-        computation.as_of.year, computation.as_of.month, computation.as_of.day, tzinfo=UTC
-    )
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -149,6 +149,20 @@ class Deadline:
         return self.evaluation.safe.end
 
 
+@dataclass(frozen=True, order=True)
+class DeadlineKey:
+    """What identifies a deadline across corrections of its dates: rule, trigger kind, rank."""
+
+    rule: str
+    trigger: str
+    rank: int = 0
+
+
+def deadline_key(evaluation: Evaluation) -> DeadlineKey:
+    trigger = evaluation.trigger
+    return DeadlineKey(evaluation.rule.id, trigger.kind.value, trigger.rank)
+
+
 @dataclass(frozen=True)
 class Computation:
     case: Case
@@ -359,10 +373,17 @@ def _trigger_groups(rule: Rule, events: list[Event]) -> Iterator[tuple[Event, ..
 
 
 def _state(
-    rule: Rule, evaluation: Evaluation, as_of: date, now: datetime | None, case: Case
+    rule: Rule,
+    evaluation: Evaluation,
+    as_of: date,
+    now: datetime | None,
+    case: Case,
+    done: frozenset[DeadlineKey],
 ) -> State:
     if rule.done_by is not None and case.first(rule.done_by) is not None:
         return State.DONE
+    if deadline_key(evaluation) in done:
+        return State.DONE  # marked done by the caseworker (caseload `case done`)
     due = evaluation.due
     if rule.kind is Kind.WINDOW_OPENS:
         return State.NOT_YET_OPEN if as_of < due else State.OPEN
@@ -448,11 +469,17 @@ def _status(evaluation: Evaluation) -> Status:
     return evaluation.status
 
 
-def compute(case: Case, as_of: date, now: datetime | None = None) -> Computation:
+def compute(
+    case: Case,
+    as_of: date,
+    now: datetime | None = None,
+    done: frozenset[DeadlineKey] = frozenset(),
+) -> Computation:
     """Every deadline of the case, sorted by when it ends, with the notes the engine made.
 
     `now` (aware) is the exact reference instant when known: it decides whether an hour
-    deadline that ends today is already over.
+    deadline that ends today is already over. `done` lists the deadlines the caseworker marked
+    as done (they stay computed, in state `done`).
     """
     where = case.where
     if now is not None:
@@ -515,7 +542,7 @@ def compute(case: Case, as_of: date, now: datetime | None = None) -> Computation
             deadlines.append(
                 Deadline(
                     evaluation,
-                    _state(rule, evaluation, as_of, now, case),
+                    _state(rule, evaluation, as_of, now, case, done),
                     (evaluation.due - as_of).days,
                     _context_warnings(evaluation, case),
                 )

@@ -61,6 +61,13 @@ def _entered(kind: EventKind, text: str) -> date:
     return parse_date(text, field=kind.value)
 
 
+def parse_events(events: Mapping[EventKind, Sequence[str]]) -> list[tuple[EventKind, date]]:
+    """Every entered event parsed strictly, in the order of the procedure."""
+    return [
+        (kind, _entered(kind, text)) for kind in ENTERED_EVENTS for text in events.get(kind, ())
+    ]
+
+
 def build_case(
     events: Mapping[EventKind, Sequence[str]],
     territory_code: str | None = None,
@@ -70,6 +77,7 @@ def build_case(
     departure_period: bool | None = None,
     custody: str | None = None,
     oqtf_ground: str | None = None,
+    require_event: bool = True,
 ) -> Case:
     """Parse every value strictly and build the case; the first bad value raises InputError.
 
@@ -90,10 +98,31 @@ def build_case(
         for name, value in (("custody", custody), ("oqtf-ground", oqtf_ground)):
             if value is not None:
                 raise InputError("oqtf.fact-without-oqtf", field=name)
-    pairs = []
-    for kind in ENTERED_EVENTS:
-        for text in events.get(kind, ()):
-            pairs.append((kind, _entered(kind, text)))
-    if not pairs:
+    pairs = parse_events(events)
+    if not pairs and require_event:
         raise InputError("case.no-event", field=None)
     return make_case(pairs, facts)
+
+
+def merge_facts(
+    old: Facts,
+    territory_code: str | None = None,
+    appeal_info: bool | None = None,
+    channel: str | None = None,
+    oqtf_decided: str | None = None,
+    departure_period: bool | None = None,
+    custody: str | None = None,
+    oqtf_ground: str | None = None,
+) -> Facts:
+    """`old` with the facts the user gave (None: keep); each value parsed strictly."""
+    return Facts(
+        territory=territory(territory_code).code if territory_code else old.territory,
+        appeal_info=old.appeal_info if appeal_info is None else appeal_info,
+        channel=parse_channel(channel) if channel is not None else old.channel,
+        oqtf_decided=(
+            parse_date(oqtf_decided, "oqtf-decided") if oqtf_decided else old.oqtf_decided
+        ),
+        departure_period=old.departure_period if departure_period is None else departure_period,
+        custody=parse_custody(custody) if custody is not None else old.custody,
+        ground=parse_ground(oqtf_ground) if oqtf_ground is not None else old.ground,
+    )

@@ -168,6 +168,110 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{option} : impossible d'écrire « {value} » ({reason}). Rien n'a été écrit.",
         "en": "{option}: cannot write '{value}' ({reason}). Nothing was written.",
     },
+    # --- caseload -------------------------------------------------------------------------
+    "db.missing": {
+        "fr": "{option} : « {value} » n'existe pas.",
+        "en": "{option}: '{value}' does not exist.",
+    },
+    "db.open": {
+        "fr": "{option} : impossible d'ouvrir « {value} » ({reason}).",
+        "en": "{option}: cannot open '{value}' ({reason}).",
+    },
+    "db.not-sqlite": {
+        "fr": "{option} : « {value} » n'est pas une base de dossiers deadlines (SQLite). Elle n'a "
+        "pas été modifiée.",
+        "en": "{option}: '{value}' is not a deadlines caseload (SQLite). It was not modified.",
+    },
+    "db.newer": {
+        "fr": "{option} : « {value} » vient d'une version plus récente de deadlines (schéma "
+        "{version}, cette version connaît {latest}). Mettez l'outil à jour ; la base n'a pas "
+        "été modifiée.",
+        "en": "{option}: '{value}' comes from a newer version of deadlines (schema {version}, "
+        "this version knows {latest}). Update the tool; the database was not modified.",
+    },
+    "case.unknown": {
+        "fr": "Aucun dossier « {value} ». « deadlines case list --all » les affiche tous.",
+        "en": "No case '{value}'. 'deadlines case list --all' shows them all.",
+    },
+    "case.exists": {
+        "fr": "Le dossier « {value} » existe déjà : « deadlines case set {value} … » pour le "
+        "modifier.",
+        "en": "Case '{value}' already exists: 'deadlines case set {value} …' changes it.",
+    },
+    "event.not-in-case": {
+        "fr": "Le dossier n'a pas d'événement « {value} » (à cette date).",
+        "en": "The case has no '{value}' event (on that date).",
+    },
+    "event.unknown": {
+        "fr": "« {value} » n'est pas un événement. Événements : {choices}.",
+        "en": "'{value}' is not an event. Events: {choices}.",
+    },
+    "rule.unknown": {
+        "fr": "« {value} » n'est pas une règle. Règles : {choices}.",
+        "en": "'{value}' is not a rule. Rules: {choices}.",
+    },
+    "rule.not-in-case": {
+        "fr": "Le dossier n'a pas d'échéance « {value} »{detail}. Échéances du dossier : "
+        "{choices}.",
+        "en": "The case has no '{value}' deadline{detail}. Its deadlines: {choices}.",
+    },
+    "rule.ambiguous": {
+        "fr": "Le dossier a plusieurs échéances « {value} » : précisez --trigger-date ({choices}).",
+        "en": "The case has several '{value}' deadlines: give --trigger-date ({choices}).",
+    },
+    "confirm.aborted": {
+        "fr": "Annulé : rien n'a été enregistré.",
+        "en": "Cancelled: nothing was saved.",
+    },
+    "confirm.needs-yes": {
+        "fr": "{option} : pas de terminal pour confirmer ; relancez avec --yes.",
+        "en": "{option}: no terminal to confirm; run again with --yes.",
+    },
+    "import.errors": {
+        "fr": "{option} : {count} erreur(s) ; rien n'a été importé.",
+        "en": "{option}: {count} error(s); nothing was imported.",
+    },
+    "import.read": {
+        "fr": "{option} : impossible de lire « {value} » ({reason}).",
+        "en": "{option}: cannot read '{value}' ({reason}).",
+    },
+    "import.malformed": {
+        "fr": "{option} : fichier CSV mal formé ({reason}).",
+        "en": "{option}: malformed CSV file ({reason}).",
+    },
+    "import.no-header": {
+        "fr": "{option} : il faut une ligne d'en-tête (ref, territory, puis un événement par "
+        "colonne).",
+        "en": "{option}: a header row is required (ref, territory, then one event per column).",
+    },
+    "import.unknown-column": {
+        "fr": "colonne inconnue « {value} ».",
+        "en": "unknown column '{value}'.",
+    },
+    "import.missing-column": {
+        "fr": "colonne obligatoire « {value} » absente.",
+        "en": "required column '{value}' is missing.",
+    },
+    "import.width": {
+        "fr": "{count} cellules, pas autant que de colonnes dans l'en-tête.",
+        "en": "{count} cells, not as many as the header has columns.",
+    },
+    "import.duplicate": {
+        "fr": "{option} : « {value} » apparaît déjà ligne {line}.",
+        "en": "{option}: '{value}' already appears on line {line}.",
+    },
+    "import.boolean": {
+        "fr": "{option} : « {value} » : oui/non (ou 1/0) attendu.",
+        "en": "{option}: '{value}': yes/no (or 1/0) expected.",
+    },
+    "export.output": {
+        "fr": "{option} : indiquez le fichier à écrire (-o agenda.ics).",
+        "en": "{option}: give the file to write (-o calendar.ics).",
+    },
+    "backup.write": {
+        "fr": "{option} : impossible d'écrire « {value} » ({reason}).",
+        "en": "{option}: cannot write '{value}' ({reason}).",
+    },
     # --- counting steps -----------------------------------------------------------------
     "step.regime-decided": {
         "fr": "OQTF prise le {day} : {row}.",

@@ -1,0 +1,1 @@
+"""The caseload: cases kept in SQLite, recomputed on every read (deadlines are never stored)."""

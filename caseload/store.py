@@ -1,0 +1,362 @@
+"""Cases, events, done actions and the change log in SQLite. Every write is one transaction.
+
+A case is stored as what the caseworker entered (events and facts), never as computed dates: the
+engine recomputes the deadlines on every read, so a corrected rule reaches every case.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+
+from deadlines.case import Case, Event, Facts, make_case
+from deadlines.engine import DeadlineKey
+from deadlines.errors import InputError
+from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    ref: str
+    case: Case
+    status: str  # "active" or "archived"
+    created: str
+    updated: str
+    done: frozenset[DeadlineKey] = frozenset()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return f"uid:{os.getuid()}"
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: all or nothing."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _log(
+    connection: sqlite3.Connection, ref: str, what: str, old: str | None, new: str | None
+) -> None:
+    connection.execute(
+        "INSERT INTO changes (at, os_user, ref, what, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+        (_now(), os_user(), ref, what, old, new),
+    )
+
+
+# --- rows <-> domain -------------------------------------------------------------------------
+
+FACT_COLUMNS = (
+    "territory",
+    "appeal_info",
+    "channel",
+    "oqtf_decided",
+    "departure_period",
+    "custody",
+    "oqtf_ground",
+)
+
+
+def _fact_values(facts: Facts) -> tuple[object, ...]:
+    return (
+        facts.territory,
+        int(facts.appeal_info),
+        facts.channel.value if facts.channel else None,
+        facts.oqtf_decided.isoformat() if facts.oqtf_decided else None,
+        None if facts.departure_period is None else int(facts.departure_period),
+        facts.custody.value,
+        facts.ground.value,
+    )
+
+
+def _facts(row: sqlite3.Row | tuple[object, ...]) -> Facts:
+    territory, appeal_info, channel, decided, departure, custody, ground = row
+    return Facts(
+        territory=str(territory),
+        appeal_info=bool(appeal_info),
+        channel=Channel(str(channel)) if channel else None,
+        oqtf_decided=date.fromisoformat(str(decided)) if decided else None,
+        departure_period=None if departure is None else bool(departure),
+        custody=Custody(str(custody)),
+        ground=OqtfGround(str(ground)),
+    )
+
+
+def event_value(event: Event) -> str:
+    """An event as stored and logged: ISO date, with ` HH:MM` when it has a time."""
+    return event.at.isoformat() + (f"T{event.time:%H:%M}" if event.time else "")
+
+
+def _event_pair(kind: str, day: str, at: str | None) -> tuple[EventKind, date]:
+    parsed = date.fromisoformat(day)
+    if at:
+        return EventKind(kind), datetime.combine(parsed, time.fromisoformat(at))
+    return EventKind(kind), parsed
+
+
+def _case(facts: Facts, rows: Iterable[tuple[str, str, str | None]]) -> Case:
+    return make_case([_event_pair(kind, day, at) for kind, day, at in rows], facts)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _select(where: str = "", params: tuple[object, ...] = ()) -> tuple[str, tuple[object, ...]]:
+    columns = ", ".join(FACT_COLUMNS)
+    return (
+        f"SELECT id, ref, status, created, updated, {columns} FROM cases {where} ORDER BY ref",
+        params,
+    )
+
+
+def load(
+    connection: sqlite3.Connection,
+    refs: Iterable[str] | None = None,
+    include_archived: bool = False,
+) -> list[CaseRecord]:
+    """Cases with their events and done actions, in three queries whatever their number."""
+    conditions, params = [], []
+    if not include_archived:
+        conditions.append("status = 'active'")
+    wanted = list(refs) if refs is not None else None
+    if wanted is not None:
+        if not wanted:
+            return []
+        conditions.append(f"ref IN ({', '.join('?' * len(wanted))})")
+        params.extend(wanted)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql, values = _select(where, tuple(params))
+    cases = connection.execute(sql, values).fetchall()
+    if not cases:
+        return []
+    ids = {row[0] for row in cases}
+    events: dict[int, list[tuple[str, str, str | None]]] = {}
+    for case_id, kind, day, at in connection.execute(
+        "SELECT case_id, kind, day, time FROM events ORDER BY case_id, id"
+    ):
+        if case_id in ids:
+            events.setdefault(case_id, []).append((kind, day, at))
+    done: dict[int, set[DeadlineKey]] = {}
+    for case_id, rule, kind, rank in connection.execute(
+        "SELECT case_id, rule, trigger_kind, trigger_rank FROM done"
+    ):
+        if case_id in ids:
+            done.setdefault(case_id, set()).add(DeadlineKey(rule, kind, rank))
+    records = []
+    for row in cases:
+        case_id, ref, status, created, updated = row[:5]
+        records.append(
+            CaseRecord(
+                case_id,
+                ref,
+                _case(_facts(row[5:]), events.get(case_id, [])),
+                status,
+                created,
+                updated,
+                frozenset(done.get(case_id, set())),
+            )
+        )
+    return records
+
+
+def get(connection: sqlite3.Connection, ref: str) -> CaseRecord:
+    records = load(connection, [ref], include_archived=True)
+    if not records:
+        raise InputError("case.unknown", field="ref", value=ref)
+    return records[0]
+
+
+def exists(connection: sqlite3.Connection, ref: str) -> bool:
+    return connection.execute("SELECT 1 FROM cases WHERE ref = ?", (ref,)).fetchone() is not None
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def insert(connection: sqlite3.Connection, ref: str, case: Case, source: str) -> None:
+    """Add a case (inside the caller's transaction)."""
+    if exists(connection, ref):
+        raise InputError("case.exists", field="ref", value=ref)
+    stamp = _now()
+    cursor = connection.execute(
+        f"INSERT INTO cases (ref, {', '.join(FACT_COLUMNS)}, status, created, updated) "
+        f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, 'active', ?, ?)",
+        (ref, *_fact_values(case.facts), stamp, stamp),
+    )
+    case_id = cursor.lastrowid
+    connection.executemany(
+        "INSERT INTO events (case_id, kind, day, time, source) VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                case_id,
+                e.kind.value,
+                e.at.isoformat(),
+                f"{e.time:%H:%M}" if e.time else None,
+                source,
+            )
+            for e in case.events
+        ],
+    )
+    _log(connection, ref, "case:add", None, _summary(case))
+
+
+def _summary(case: Case) -> str:
+    events = "; ".join(f"{e.kind.value}={event_value(e)}" for e in case.events)
+    return f"territory={case.facts.territory}; {events}"
+
+
+def add(connection: sqlite3.Connection, ref: str, case: Case, source: str = "cli") -> None:
+    with transaction(connection):
+        insert(connection, ref, case, source)
+
+
+def save_changes(
+    connection: sqlite3.Connection, record: CaseRecord, new: Case, source: str = "cli"
+) -> list[tuple[str, str | None, str | None]]:
+    """Replace a case's events and facts by `new`, logging each difference; the differences."""
+    old = record.case
+    differences: list[tuple[str, str | None, str | None]] = []
+    old_values = _event_values(old)
+    new_values = _event_values(new)
+    for kind in sorted(set(old_values) | set(new_values)):
+        before, after = old_values.get(kind), new_values.get(kind)
+        if before != after:
+            differences.append((f"event:{kind}", before, after))
+    for column, before_value, after_value in zip(
+        FACT_COLUMNS, _fact_values(old.facts), _fact_values(new.facts), strict=True
+    ):
+        if before_value != after_value:
+            differences.append((f"fact:{column}", _text(before_value), _text(after_value)))
+    if not differences:
+        return []
+    with transaction(connection):
+        connection.execute(
+            f"UPDATE cases SET {', '.join(f'{c} = ?' for c in FACT_COLUMNS)}, updated = ? "
+            "WHERE id = ?",
+            (*_fact_values(new.facts), _now(), record.id),
+        )
+        connection.execute("DELETE FROM events WHERE case_id = ?", (record.id,))
+        connection.executemany(
+            "INSERT INTO events (case_id, kind, day, time, source) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    record.id,
+                    e.kind.value,
+                    e.at.isoformat(),
+                    f"{e.time:%H:%M}" if e.time else None,
+                    source,
+                )
+                for e in new.events
+            ],
+        )
+        for what, before, after in differences:
+            _log(connection, record.ref, what, before, after)
+    return differences
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _event_values(case: Case) -> dict[str, str]:
+    values: dict[str, list[str]] = {}
+    for event in case.events:
+        values.setdefault(event.kind.value, []).append(event_value(event))
+    return {kind: ", ".join(sorted(v)) for kind, v in values.items()}
+
+
+def mark_done(
+    connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey, on: date
+) -> None:
+    with transaction(connection):
+        connection.execute(
+            "INSERT OR REPLACE INTO done (case_id, rule, trigger_kind, trigger_rank, on_day) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (record.id, key.rule, key.trigger, key.rank, on.isoformat()),
+        )
+        connection.execute("UPDATE cases SET updated = ? WHERE id = ?", (_now(), record.id))
+        _log(
+            connection,
+            record.ref,
+            f"done:{key.rule}/{key.trigger}/{key.rank}",
+            None,
+            on.isoformat(),
+        )
+
+
+def set_status(connection: sqlite3.Connection, record: CaseRecord, status: str) -> None:
+    with transaction(connection):
+        connection.execute(
+            "UPDATE cases SET status = ?, updated = ? WHERE id = ?", (status, _now(), record.id)
+        )
+        _log(connection, record.ref, "status", record.status, status)
+
+
+def remove(connection: sqlite3.Connection, record: CaseRecord) -> None:
+    """Delete the case and its events; the change log keeps that it existed (not its data)."""
+    with transaction(connection):
+        connection.execute("DELETE FROM cases WHERE id = ?", (record.id,))
+        _log(connection, record.ref, "case:remove", record.status, None)
+
+
+def with_events(case: Case, facts: Facts, events: Iterable[tuple[EventKind, date]]) -> Case:
+    """`case` with `facts` and the given events replacing (or, for repeatable ones, added to)
+    the events of the same kind."""
+    from deadlines.rules.model import REPEATABLE_EVENTS
+
+    given = list(events)
+    replaced = {kind for kind, _ in given if kind not in REPEATABLE_EVENTS}
+    pairs: list[tuple[EventKind, date]] = []
+    for event in case.events:
+        if event.derived or event.kind in replaced:
+            continue
+        value: date = event.at
+        if event.time is not None:
+            value = datetime.combine(event.at, event.time)
+        pairs.append((event.kind, value))
+    pairs.extend(given)
+    return make_case(pairs, facts)
+
+
+def without_event(case: Case, kind: EventKind, day: date | None) -> Case:
+    """`case` without the events of `kind` (or only the one on `day`)."""
+    kept = [
+        e
+        for e in case.events
+        if not (e.kind is kind and (day is None or e.at == day)) and not e.derived
+    ]
+    if len(kept) == len(case.events):
+        raise InputError("event.not-in-case", field="event", value=kind.value)
+    pairs: list[tuple[EventKind, date]] = [
+        (e.kind, datetime.combine(e.at, e.time) if e.time else e.at) for e in kept
+    ]
+    facts = case.facts
+    if kind is EventKind.OQTF_NOTIFIED and not any(e.kind is kind for e in kept):
+        # The OQTF facts describe the OQTF: they go with it.
+        facts = replace(
+            facts,
+            oqtf_decided=None,
+            departure_period=None,
+            custody=Custody.NONE,
+            ground=OqtfGround.REFUSAL,
+        )
+    return make_case(pairs, facts)

@@ -1,0 +1,716 @@
+"""The caseload commands: `case …`, `agenda`, `export`, `import`, `backup` (thin Typer layer).
+
+The store is `caseload/`; dates always come from the engine. sqlite3, rich and icalendar are
+imported inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+import cli_options as o
+
+if TYPE_CHECKING:
+    import sqlite3
+    from datetime import date, datetime
+
+    from rich.console import Console
+
+    from caseload.agenda import Reference
+    from caseload.store import CaseRecord
+    from deadlines.case import Case
+    from deadlines.engine import Computation
+
+case_app = typer.Typer(
+    help="Les dossiers suivis, gardés dans une base SQLite locale (lisible par vous seul). "
+    "La référence d'un dossier est un pseudonyme ou un numéro, jamais un nom.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+Ref = Annotated[str, typer.Argument(metavar="REF", help="Référence du dossier (pseudonyme).")]
+PROGRESS_FROM = 300  # cases: above this, imports and exports show a progress bar
+
+
+def _run(lang: str, work: object) -> None:
+    """Run `work()` and turn a DeadlinesError into one line and its exit status."""
+    from cli import LANGS, fail
+    from deadlines.errors import DeadlinesError
+
+    user_lang = lang if lang in LANGS else "fr"
+    try:
+        assert callable(work)
+        work()
+    except DeadlinesError as error:
+        from caseload.csv_import import CsvErrors
+
+        if isinstance(error, CsvErrors):
+            _print_csv_errors(error, user_lang)
+        fail(error, user_lang)
+
+
+def _open(db: str | None) -> sqlite3.Connection:
+    from caseload.db import connect, default_path
+
+    return connect(Path(db) if db else default_path())
+
+
+def _reference(as_of: str | None) -> Reference:
+    """Each case's reference day and instant, in its own territory's time zone."""
+    from cli import reference_time
+
+    def reference(time_zone: str) -> tuple[date, datetime | None]:
+        return reference_time(as_of, time_zone)
+
+    if as_of is not None:
+        reference_time(as_of, "Europe/Paris")  # a bad --as-of fails before any work
+    return reference
+
+
+def _computation(record: CaseRecord, as_of: str | None) -> Computation:
+    from cli import reference_time
+    from deadlines.engine import compute
+    from deadlines.errors import InputError
+    from deadlines.holidays import check_covered
+
+    reference, now = reference_time(as_of, record.case.where.time_zone)
+    try:
+        check_covered(reference, record.case.where)
+    except InputError as error:
+        error.field = "as-of"
+        raise
+    return compute(record.case, reference, now, record.done)
+
+
+def _say(fr: str, en: str, lang: str, err: bool = True) -> None:
+    typer.echo(fr if lang == "fr" else en, err=err)
+
+
+def _confirm(question_fr: str, question_en: str, lang: str, yes: bool) -> None:
+    if yes:
+        return
+    from deadlines.errors import DeadlinesError
+
+    if not sys.stdin.isatty() and sys.stdin.closed:
+        raise DeadlinesError("confirm.needs-yes", field="yes")
+    answer = typer.confirm(question_fr if lang == "fr" else question_en, default=False, err=True)
+    if not answer:
+        error = DeadlinesError("confirm.aborted", field=None)
+        error.exit_code = 1
+        raise error
+
+
+# --- case add / set / unset ---------------------------------------------------------------
+
+
+@case_app.command("add")
+def case_add(
+    ref: Ref,
+    filed: o.Filed = None,
+    certificate_available: o.CertificateAvailable = None,
+    asylum_registered: o.AsylumRegistered = None,
+    ofii_request: o.OfiiRequest = None,
+    college_request: o.CollegeRequest = None,
+    certificate_received: o.CertificateReceived = None,
+    refusal_notified: o.RefusalNotified = None,
+    oqtf_notified: o.OqtfNotified = None,
+    oqtf_decided: o.OqtfDecided = None,
+    departure_period: o.DeparturePeriod = None,
+    custody: o.Custody = None,
+    oqtf_ground: o.OqtfGround = None,
+    appeal_info: o.AppealInfo = None,
+    permit_expires: o.PermitExpires = None,
+    channel: o.Channel = None,
+    territory: o.Territory = None,
+    as_of: o.AsOf = None,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Ajoute un dossier (mêmes options d'événements que compute) et affiche ses échéances."""
+
+    def work() -> None:
+        from calendars.plan import parse_ref
+        from caseload import store
+        from cli import show_computation
+        from deadlines.inputs import build_case
+        from deadlines.rules.model import EventKind
+
+        checked = parse_ref(ref)
+        events = o.raw_events(
+            filed,
+            certificate_available,
+            asylum_registered,
+            ofii_request,
+            college_request,
+            certificate_received,
+            refusal_notified,
+            oqtf_notified,
+            permit_expires,
+        )
+        case = build_case(
+            {EventKind(k): v for k, v in events.items()},
+            territory_code=territory,
+            appeal_info=appeal_info is not False,
+            channel=channel,
+            oqtf_decided=oqtf_decided,
+            departure_period=departure_period,
+            custody=custody,
+            oqtf_ground=oqtf_ground,
+            require_event=False,
+        )
+        connection = _open(db)
+        store.add(connection, checked, case)
+        record = store.get(connection, checked)
+        _say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
+        if record.case.events:
+            show_computation(_computation(record, as_of), lang, "table", False)
+
+    _run(lang, work)
+
+
+def _print_moves(old: Computation, new: Computation, lang: str) -> int:
+    """The deadlines that move, appear or disappear; their number."""
+    from deadlines.dates import format_instant, format_long
+    from deadlines.engine import Deadline, deadline_key
+
+    def when(deadline: Deadline) -> str:
+        at = deadline.due_at
+        return format_long(deadline.due, lang) if at is None else format_instant(at, lang)
+
+    before = {deadline_key(d.evaluation): d for d in old.deadlines}
+    after = {deadline_key(d.evaluation): d for d in new.deadlines}
+    lines = []
+    sep = " : " if lang == "fr" else ": "
+    for key in sorted(set(before) | set(after)):
+        a, b = before.get(key), after.get(key)
+        if a is None and b is not None:
+            lines.append(f"  + {b.rule.title.get(lang)}{sep}{when(b)}")
+        elif b is None and a is not None:
+            lines.append(f"  - {a.rule.title.get(lang)}{sep}{when(a)}")
+        elif a is not None and b is not None and a.evaluation.safe.end != b.evaluation.safe.end:
+            lines.append(f"  ~ {a.rule.title.get(lang)}{sep}{when(a)} → {when(b)}")
+    if lines:
+        _say("Échéances qui changent :", "Deadlines that change:", lang, err=False)
+        for line in lines:
+            typer.echo(line)
+    else:
+        _say("Aucune échéance ne change.", "No deadline changes.", lang, err=False)
+    return len(lines)
+
+
+def _save_case_change(
+    record: CaseRecord, new_case: Case, as_of: str | None, lang: str, yes: bool, db: str | None
+) -> None:
+    from caseload import store
+    from deadlines.engine import compute
+
+    if new_case == record.case:
+        _say("Rien à changer.", "Nothing to change.", lang)
+        return
+    old_computation = _computation(record, as_of)
+    new_computation = compute(new_case, old_computation.as_of, old_computation.now, record.done)
+    _print_moves(old_computation, new_computation, lang)
+    _confirm("Enregistrer ?", "Save?", lang, yes)
+    connection = _open(db)
+    changes = store.save_changes(connection, store.get(connection, record.ref), new_case)
+    _say(
+        f"Dossier « {record.ref} » enregistré ({len(changes)} changement(s)).",
+        f"Case '{record.ref}' saved ({len(changes)} change(s)).",
+        lang,
+    )
+
+
+@case_app.command("set")
+def case_set(
+    ref: Ref,
+    filed: o.Filed = None,
+    certificate_available: o.CertificateAvailable = None,
+    asylum_registered: o.AsylumRegistered = None,
+    ofii_request: o.OfiiRequest = None,
+    college_request: o.CollegeRequest = None,
+    certificate_received: o.CertificateReceived = None,
+    refusal_notified: o.RefusalNotified = None,
+    oqtf_notified: o.OqtfNotified = None,
+    oqtf_decided: o.OqtfDecided = None,
+    departure_period: o.DeparturePeriod = None,
+    custody: o.Custody = None,
+    oqtf_ground: o.OqtfGround = None,
+    appeal_info: o.AppealInfo = None,
+    permit_expires: o.PermitExpires = None,
+    channel: o.Channel = None,
+    territory: o.Territory = None,
+    as_of: o.AsOf = None,
+    yes: o.Yes = False,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Ajoute ou corrige des dates et des faits ; montre les échéances qui bougent, puis demande.
+
+    Une date donnée remplace celle du même événement ; une demande OFII ou du collège s'ajoute
+    aux précédentes.
+    """
+
+    def work() -> None:
+        from caseload import store
+        from caseload.store import with_events
+        from deadlines.inputs import merge_facts, parse_events
+        from deadlines.rules.model import EventKind
+
+        record = store.get(_open(db), ref)
+        events = o.raw_events(
+            filed,
+            certificate_available,
+            asylum_registered,
+            ofii_request,
+            college_request,
+            certificate_received,
+            refusal_notified,
+            oqtf_notified,
+            permit_expires,
+        )
+        parsed = parse_events({EventKind(k): v for k, v in events.items()})
+        facts = merge_facts(
+            record.case.facts,
+            territory,
+            appeal_info,
+            channel,
+            oqtf_decided,
+            departure_period,
+            custody,
+            oqtf_ground,
+        )
+        new_case = with_events(record.case, facts, parsed)
+        _save_case_change(record, new_case, as_of, lang, yes, db)
+
+    _run(lang, work)
+
+
+@case_app.command("unset")
+def case_unset(
+    ref: Ref,
+    event: Annotated[
+        str, typer.Argument(metavar="EVENT", help="Événement à retirer (ex. ofii-request).")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Seulement celui de cette date.")
+    ] = None,
+    as_of: o.AsOf = None,
+    yes: o.Yes = False,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Retire un événement saisi par erreur (avec --date, une seule demande répétée)."""
+
+    def work() -> None:
+        from caseload import store
+        from caseload.store import without_event
+        from deadlines.dates import parse_date
+        from deadlines.errors import InputError
+        from deadlines.inputs import ENTERED_EVENTS
+        from deadlines.rules.model import EventKind
+
+        names = [k.value for k in ENTERED_EVENTS]
+        if event not in names:
+            raise InputError("event.unknown", field="event", value=event, choices=", ".join(names))
+        record = store.get(_open(db), ref)
+        day = parse_date(on, "date") if on else None
+        new_case = without_event(record.case, EventKind(event), day)
+        _save_case_change(record, new_case, as_of, lang, yes, db)
+
+    _run(lang, work)
+
+
+# --- case show / list ---------------------------------------------------------------------
+
+
+@case_app.command("show")
+def case_show(
+    ref: Ref,
+    explain: o.Explain = False,
+    output_format: o.Format = "table",
+    as_of: o.AsOf = None,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Les échéances d'un dossier, recalculées à partir de ses dates."""
+
+    def work() -> None:
+        from caseload import store
+        from cli import FORMATS, _choice, show_computation
+
+        _choice(output_format, FORMATS, "format")
+        record = store.get(_open(db), ref)
+        if output_format == "table":
+            status = (
+                ""
+                if record.status == "active"
+                else (" (archivé)" if lang == "fr" else " (archived)")
+            )
+            _say(f"Dossier « {ref} »{status}", f"Case '{ref}'{status}", lang, err=False)
+        if not record.case.events:
+            _say("Aucune date saisie.", "No date entered.", lang, err=False)
+            return
+        show_computation(_computation(record, as_of), lang, output_format, explain)
+
+    _run(lang, work)
+
+
+@case_app.command("list")
+def case_list(
+    include_archived: Annotated[
+        bool, typer.Option("--all", help="Avec les dossiers archivés.")
+    ] = False,
+    output_format: o.Format = "table",
+    as_of: o.AsOf = None,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Les dossiers, avec leur prochaine échéance et leurs retards."""
+
+    def work() -> None:
+        from caseload import store
+        from caseload.agenda import is_open
+        from cli import FORMATS, _choice
+        from deadlines.engine import State
+
+        _choice(output_format, FORMATS, "format")
+        records = store.load(_open(db), include_archived=include_archived)
+        rows = []
+        for record in records:
+            deadlines = (
+                [d for d in _computation(record, as_of).deadlines if is_open(d)]
+                if record.case.events
+                else []
+            )
+            following = deadlines[0] if deadlines else None
+            rows.append(
+                {
+                    "ref": record.ref,
+                    "territory": record.case.facts.territory,
+                    "status": record.status,
+                    "open": len(deadlines),
+                    "overdue": sum(d.state is State.OVERDUE for d in deadlines),
+                    "next": None
+                    if following is None
+                    else {
+                        "rule": following.rule.id,
+                        "title": following.rule.title.get(lang),
+                        "due": following.due.isoformat(),
+                        "days_left": following.days_left,
+                    },
+                    "updated": record.updated,
+                }
+            )
+        if output_format == "json":
+            import json
+
+            typer.echo(json.dumps({"schema": 2, "cases": rows}, ensure_ascii=False, indent=2))
+            return
+        from rendering.caseload import render_case_list
+
+        render_case_list(rows, lang, sys.stdout)
+
+    _run(lang, work)
+
+
+# --- case done / archive / remove ---------------------------------------------------------
+
+
+@case_app.command("done")
+def case_done(
+    ref: Ref,
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="Règle faite (ex. certificate).")],
+    trigger_date: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Date de l'événement déclencheur (demandes répétées)."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="Date où c'est fait (défaut : aujourd'hui)."),
+    ] = None,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Marque une échéance comme faite : elle n'apparaît plus dans l'agenda ni l'agenda exporté."""
+
+    def work() -> None:
+        from caseload import store
+        from cli import reference_time
+        from deadlines.dates import parse_date
+        from deadlines.engine import deadline_key
+        from deadlines.errors import InputError
+        from deadlines.rules import all_rules
+
+        ids = [r.id for r in all_rules()]
+        if rule not in ids:
+            raise InputError("rule.unknown", field="rule", value=rule, choices=", ".join(ids))
+        connection = _open(db)
+        record = store.get(connection, ref)
+        computation = _computation(record, None)
+        matching = [d for d in computation.deadlines if d.rule.id == rule]
+        if trigger_date is not None:
+            day = parse_date(trigger_date, "trigger-date")
+            matching = [d for d in matching if d.trigger.at == day]
+        if not matching:
+            present = sorted({d.rule.id for d in computation.deadlines})
+            detail = f" ({trigger_date})" if trigger_date else ""
+            raise InputError(
+                "rule.not-in-case",
+                field="rule",
+                value=rule,
+                detail=detail,
+                choices=", ".join(present) or "—",
+            )
+        if len(matching) > 1:
+            days = ", ".join(d.trigger.at.isoformat() for d in matching)
+            raise InputError("rule.ambiguous", field="trigger-date", value=rule, choices=days)
+        when = parse_date(on, "on") if on else reference_time(None, record.case.where.time_zone)[0]
+        store.mark_done(connection, record, deadline_key(matching[0].evaluation), when)
+        _say(
+            f"« {matching[0].rule.title.get('fr')} » marqué fait le {when:%d/%m/%Y}.",
+            f"'{matching[0].rule.title.get('en')}' marked done on {when.isoformat()}.",
+            lang,
+        )
+
+    _run(lang, work)
+
+
+@case_app.command("archive")
+def case_archive(ref: Ref, lang: o.Lang = "fr", db: o.Db = None) -> None:
+    """Archive un dossier : il sort de l'agenda ; le prochain export annule ses échéances."""
+
+    def work() -> None:
+        from caseload import store
+
+        connection = _open(db)
+        store.set_status(connection, store.get(connection, ref), "archived")
+        _say(f"Dossier « {ref} » archivé.", f"Case '{ref}' archived.", lang)
+
+    _run(lang, work)
+
+
+@case_app.command("remove")
+def case_remove(ref: Ref, yes: o.Yes = False, lang: o.Lang = "fr", db: o.Db = None) -> None:
+    """Supprime un dossier et ses dates (le journal garde seulement qu'il a existé)."""
+
+    def work() -> None:
+        from caseload import store
+
+        connection = _open(db)
+        record = store.get(connection, ref)
+        _confirm(
+            f"Supprimer définitivement le dossier « {ref} » ?",
+            f"Delete case '{ref}' for good?",
+            lang,
+            yes,
+        )
+        store.remove(connection, record)
+        _say(f"Dossier « {ref} » supprimé.", f"Case '{ref}' deleted.", lang)
+
+    _run(lang, work)
+
+
+# --- agenda, export, import, backup -------------------------------------------------------
+
+
+def agenda(
+    days: Annotated[int, typer.Option(min=0, max=3660, help="Fenêtre en jours (défaut 14).")] = 14,
+    output_format: o.Format = "table",
+    check: o.Check = False,
+    as_of: o.AsOf = None,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Ce qui est dû dans tous les dossiers actifs : retards d'abord, puis par date."""
+    exit_code = 0
+
+    def work() -> None:
+        nonlocal exit_code
+        from caseload import store
+        from caseload.agenda import agenda as build_agenda
+        from cli import FORMATS, _choice
+
+        _choice(output_format, FORMATS, "format")
+        reference = _reference(as_of)
+        records = store.load(_open(db))
+        result = build_agenda(records, reference, days)
+        if output_format == "json":
+            import json
+
+            from caseload.agenda import agenda_to_dict
+
+            typer.echo(json.dumps(agenda_to_dict(result, lang), ensure_ascii=False, indent=2))
+        else:
+            from rendering.caseload import render_agenda
+
+            render_agenda(result, lang, sys.stdout)
+        if check and result.overdue:
+            exit_code = 1
+
+    _run(lang, work)
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
+def export(
+    refs: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REF]...", help="Dossiers (défaut : tous les actifs)."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FICHIER.ics", help="Fichier agenda à écrire.")
+    ] = "",
+    remind: o.Remind = None,
+    info: o.Info = None,
+    as_of: o.AsOf = None,
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Un seul agenda .ics pour les dossiers choisis, qui reste en phase avec l'outil.
+
+    Une échéance inchangée garde son UID et sa SEQUENCE ; une date qui bouge augmente la
+    SEQUENCE ; une échéance qui ne s'applique plus est écrite une fois comme annulée.
+    """
+
+    def work() -> None:
+        import os
+
+        from calendars.files import write_private_atomically
+        from calendars.ics import to_ics
+        from calendars.plan import parse_reminders, stamp_from_day
+        from caseload import store
+        from caseload.export import prepare, save_state
+        from deadlines.errors import InputError
+
+        if not output:
+            raise InputError("export.output", field="output")
+        reminders = parse_reminders(remind)
+        reference = _reference(as_of)
+        connection = _open(db)
+        if refs:
+            for ref in refs:
+                store.get(connection, ref)  # an unknown reference is an error, not an empty file
+        records = store.load(connection, refs or None)
+        selected = set(refs) if refs else None
+        prepared = prepare(
+            connection,
+            records,
+            reference,
+            lang,
+            reminders,
+            info is not False,
+            selected,
+        )
+        stamp_day = reference("Europe/Paris")[0]
+        data = to_ics(
+            prepared.events,
+            "Échéances" if lang == "fr" else "Deadlines",
+            stamp_from_day(stamp_day, os.environ.get("SOURCE_DATE_EPOCH")),
+            zones=prepared.zones,
+            sequences=prepared.sequences,
+            cancelled=prepared.cancelled,
+        )
+        target = Path(output)
+        try:
+            write_private_atomically(target, data)
+        except OSError as error:
+            raise InputError(
+                "ics.write", field="output", value=output, reason=error.strerror or str(error)
+            ) from None
+        save_state(connection, prepared)  # only once the file is written
+        c = prepared.counts
+        _say(
+            f"Agenda écrit : {target} ({len(records)} dossiers, {len(prepared.events)} événements ;"
+            f" nouveaux {c['new']}, modifiés {c['moved']}, inchangés {c['unchanged']},"
+            f" annulés {c['cancelled']} ; {len(data)} octets)",
+            f"Calendar written: {target} ({len(records)} cases, {len(prepared.events)} events; "
+            f"new {c['new']}, changed {c['moved']}, unchanged {c['unchanged']}, "
+            f"cancelled {c['cancelled']}; {len(data)} bytes)",
+            lang,
+        )
+
+    _run(lang, work)
+
+
+def import_csv(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FICHIER.csv", help="ref, territory, puis un événement par colonne."
+        ),
+    ],
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Importe des dossiers d'un CSV : tout est vérifié d'abord ; toutes les lignes ou aucune."""
+
+    def work() -> None:
+        from caseload.csv_import import validate, write
+
+        connection = _open(db)
+        cases = validate(connection, path)
+        if len(cases) > PROGRESS_FROM:
+            from rich.progress import Progress
+
+            with Progress(transient=True, console=_stderr_console()) as bar:
+                task = bar.add_task("import", total=len(cases))
+                write(connection, cases, lambda n: bar.update(task, completed=n))
+        else:
+            write(connection, cases)
+        _say(f"{len(cases)} dossier(s) importé(s).", f"{len(cases)} case(s) imported.", lang)
+
+    _run(lang, work)
+
+
+def backup(
+    target: Annotated[Path, typer.Argument(metavar="FICHIER", help="Copie à écrire.")],
+    lang: o.Lang = "fr",
+    db: o.Db = None,
+) -> None:
+    """Copie cohérente de la base (API de sauvegarde de SQLite), lisible par vous seul."""
+
+    def work() -> None:
+        from caseload.backup import backup as copy
+
+        pages = copy(_open(db), target)
+        _say(
+            f"Copie écrite : {target} ({pages} pages).",
+            f"Backup written: {target} ({pages} pages).",
+            lang,
+        )
+
+    _run(lang, work)
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_csv_errors(error: object, lang: str) -> None:
+    from caseload.csv_import import CsvErrors
+    from deadlines.messages import render
+
+    assert isinstance(error, CsvErrors)
+    for row in error.errors:
+        params = dict(row.params)
+        column = row.column or ""
+        params["option"] = column
+        where = f"ligne {row.line}" if lang == "fr" else f"line {row.line}"
+        if column:
+            where += f", colonne « {column} »" if lang == "fr" else f", column '{column}'"
+        typer.echo(f"{where} : {render(row.key, params, lang)}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(case_app, name="case")
+    app.command("agenda")(agenda)
+    app.command("export")(export)
+    app.command("import")(import_csv)
+    app.command("backup")(backup)

@@ -1,0 +1,87 @@
+"""Rich views of the caseload: the case list and the agenda."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from caseload.agenda import Agenda
+from deadlines.dates import format_long
+from deadlines.engine import State
+from deadlines.messages import name
+from rendering.table import when
+
+
+def _console(out: TextIO) -> Console:
+    width = None if out.isatty() or "COLUMNS" in os.environ else 120
+    return Console(file=out, highlight=False, soft_wrap=False, width=width)
+
+
+def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None:
+    console = _console(out)
+    if not rows:
+        console.print("Aucun dossier." if lang == "fr" else "No case.")
+        return
+    fr = lang == "fr"
+    table = Table(title="Dossiers" if fr else "Cases")
+    for header in (
+        ("Référence", "Territoire", "État", "À faire", "Retards", "Prochaine échéance")
+        if fr
+        else ("Reference", "Territory", "Status", "Open", "Overdue", "Next deadline")
+    ):
+        table.add_column(header)
+    for row in rows:
+        following = row["next"]
+        table.add_row(
+            row["ref"],
+            row["territory"],
+            ("actif" if row["status"] == "active" else "archivé") if fr else row["status"],
+            str(row["open"]),
+            str(row["overdue"]),
+            "—"
+            if following is None
+            else f"{format_long(date.fromisoformat(following['due']), lang)} — "
+            f"{following['title']}",
+            style="bold red" if row["overdue"] else "",
+        )
+    console.print(table)
+
+
+def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
+    console = _console(out)
+    fr = lang == "fr"
+    title = (
+        f"Agenda : échéances des {result.days} prochains jours et retards"
+        if fr
+        else f"Agenda: deadlines in the next {result.days} days, and overdue ones"
+    )
+    if not result.rows:
+        console.print(("Rien à faire. " if fr else "Nothing due. ") + title)
+    else:
+        table = Table(title=title)
+        for header in (
+            ("Dossier", "À faire", "Date prudente", "Jours", "État")
+            if fr
+            else ("Case", "To do", "Safe date", "Days", "State")
+        ):
+            table.add_column(header, justify="right" if header in {"Jours", "Days"} else "left")
+        for row in result.rows:
+            deadline = row.deadline
+            overdue = deadline.state is State.OVERDUE
+            table.add_row(
+                row.ref,
+                deadline.rule.title.get(lang),
+                when(deadline.due, deadline.due_at, lang),
+                f"{deadline.days_left:+d}",
+                name(f"state.{deadline.state.value}", lang),
+                style="bold red" if overdue else "bold yellow" if deadline.days_left == 0 else "",
+            )
+        console.print(table)
+    for ref, key in result.skipped:
+        console.print(
+            f"[{ref}] " + ("non calculé : " if fr else "not computed: ") + key, markup=False
+        )
