@@ -132,3 +132,14 @@ def test_whole_computations_are_consistent(
         else:
             assert (deadline.state is State.OVERDUE) == (deadline.days_left < 0)
             assert (deadline.state is State.DUE_TODAY) == (deadline.days_left == 0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)), st.integers(-48, 48))
+def test_month_shift_equals_dateutil_relativedelta(start: date, months: int) -> None:
+    """periods._shift_months is plain arithmetic; relativedelta is the reference (CPC 641)."""
+    from dateutil.relativedelta import relativedelta
+
+    from deadlines.periods import _shift_months
+
+    assert _shift_months(start, months) == start + relativedelta(months=months)
