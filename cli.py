@@ -89,11 +89,22 @@ def fail(error: Exception, lang: str) -> NoReturn:
     from deadlines.messages import render
 
     assert isinstance(error, DeadlinesError)
-    params = dict(error.params)
+    # A value typed by the user is echoed on one line: a control character (the newline of
+    # `--ref $'a\nb'`) is shown escaped, never written out.
+    params = {
+        key: _one_line(value) if isinstance(value, str) else value
+        for key, value in error.params.items()
+    }
     params["option"] = OPTION_OF_FIELD.get(error.field or "", error.field or "deadlines")
     prefix = "erreur : " if lang == "fr" else "error: "
     typer.echo(prefix + render(error.key, params, lang), err=True)
     raise typer.Exit(error.exit_code)
+
+
+def _one_line(text: str) -> str:
+    import unicodedata
+
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def _choice(value: str, choices: tuple[str, ...], field: str) -> str:

@@ -11,7 +11,7 @@ never icalendar's RDATE form, which vobject misreads by one hour in summer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from calendars.plan import PlannedEvent
 from calendars.vtimezone import vtimezone_lines
@@ -34,15 +34,17 @@ def to_ics(
     `sequences` gives each UID its SEQUENCE (default 0); `cancelled` events are written with
     STATUS:CANCELLED so that calendar apps remove them (used by the caseload's export).
     """
-    from icalendar import Alarm, Calendar, Event, Timezone
+    from icalendar import Alarm, Calendar, Event, Timezone, vText
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", calendar_name)
-    calendar.add("x-wr-calname", calendar_name)
+    # TEXT values (RFC 7986 §5.1): icalendar 7.3 does not know these two on a VCALENDAR and
+    # would write them unescaped, so a reference with "," or ";" would be misread.
+    calendar.add("name", vText(calendar_name))
+    calendar.add("x-wr-calname", vText(calendar_name))
     events = list(events)
     cancelled = list(cancelled)
     used_zones = sorted(
@@ -102,9 +104,24 @@ def _add_when(event: object, planned: PlannedEvent) -> None:
 
     assert isinstance(event, Event)
     if isinstance(planned.start, datetime):
-        event.add("dtstart", planned.start)
-        event.add("dtend", planned.end)
+        assert isinstance(planned.end, datetime)
+        event.add("dtstart", _exact(planned.start))
+        event.add("dtend", _exact(planned.end))
     else:
         # All-day: VALUE=DATE, exclusive DTEND the next day (RFC 5545 §3.6.1).
         event.add("dtstart", date(planned.start.year, planned.start.month, planned.start.day))
         event.add("dtend", date(planned.end.year, planned.end.month, planned.end.day))
+
+
+def _exact(at: datetime) -> datetime:
+    """`at` in UTC when its local time is ambiguous, else as it is (with the zone's TZID).
+
+    On the autumn change the local times of one hour (02:00–03:00 in Paris) happen twice. RFC
+    5545 §3.3.5 reads such a TZID time as its first occurrence, and khal (through pytz) as its
+    second: an instant of that hour written with its TZID is an hour off in one reader or the
+    other (48 hours from 03:30 CEST on the Friday end at 02:30 CET, the second 02:30). UTC
+    names it exactly for every reader; every other instant keeps its TZID.
+    """
+    if at.replace(fold=0).utcoffset() != at.replace(fold=1).utcoffset():
+        return at.astimezone(UTC)
+    return at

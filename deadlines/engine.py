@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from deadlines.case import Case, Event, Facts, event_instant
@@ -22,7 +23,7 @@ from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
 from deadlines.instants import HourReading, count_hours
 from deadlines.periods import EXTENDING, HOURLY, Method, count
-from deadlines.rules import all_rules
+from deadlines.rules import all_rules, rule_by_id
 from deadlines.rules.model import (
     Channel,
     EventKind,
@@ -249,13 +250,33 @@ def _regime_step(choice: RegimeChoice, variant: Variant, at: date) -> Step:
     )
 
 
+@lru_cache(maxsize=1 << 15)
 def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
     """24:00 local on `day`, i.e. 00:00 on the next day (spec §2.6), in UTC."""
     return datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
 
 
 def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
-    """Every reading of `rule` from `starts` (one, or several when the start is disputed)."""
+    """Every reading of `rule` from `starts` (one, or several when the start is disputed).
+
+    Pure: memoised on the rule id, the starts and the facts (which name the territory), so a
+    caseload that repeats the same triggers pays for each count once.
+    """
+    if where.code == facts.territory and rule_by_id(rule.id) is rule:
+        return _evaluate_cached(rule.id, starts, facts)
+    return _evaluate(rule, starts, facts, where)
+
+
+@lru_cache(maxsize=1 << 15)
+def _evaluate_cached(rule_id: str, starts: tuple[Event, ...], facts: Facts) -> Evaluation:
+    from deadlines.territories import territory
+
+    rule = rule_by_id(rule_id)
+    assert rule is not None
+    return _evaluate(rule, starts, facts, territory(facts.territory))
+
+
+def _evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
     variants, choice, warnings = _variants(rule, facts, starts[0])
     zone = ZoneInfo(where.time_zone)
     base = HolidayCalendar(where)

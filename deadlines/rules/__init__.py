@@ -50,5 +50,10 @@ def all_rules() -> tuple[Rule, ...]:
     return CATALOGUE
 
 
+@cache
+def _by_id() -> dict[str, Rule]:
+    return {rule.id: rule for rule in all_rules()}
+
+
 def rule_by_id(rule_id: str) -> Rule | None:
-    return next((r for r in all_rules() if r.id == rule_id), None)
+    return _by_id().get(rule_id)
