@@ -68,6 +68,7 @@ OPTION_OF_FIELD = {
     "remind": "--remind",
     "info": "--no-info",
     "db": "--db",
+    "epoch": "SOURCE_DATE_EPOCH",
     "event": "EVENT",
     "rule": "RULE",
     "trigger-date": "--trigger-date",

@@ -12,10 +12,11 @@ reads more than the rule, its dates, basis, status and the engine's warnings).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from deadlines.engine import Computation, Deadline, State
+from deadlines.engine import Computation, Deadline, State, deadline_key
 from deadlines.messages import name, render_note
 from deadlines.rules.model import Kind, Who
 
@@ -84,14 +85,16 @@ def parse_reminders(text: str | None) -> Reminders:
     days: list[int] = []
     hours: list[int] = []
     for raw in cleaned.split(","):
-        item = raw.strip()
-        unit = hours if item.endswith("h") else days
-        number = item.removesuffix("h").removesuffix("d").removesuffix("j")
-        limit = 720 if unit is hours else 365
-        # ASCII digits only: "²".isdigit() is true, but int("²") raises ValueError.
-        if not (number.isascii() and number.isdigit()) or not 0 < int(number) <= limit:
+        # A number of days (`7`, `7d`, `7j`) or hours (`24h`); ASCII digits only ("²" is a
+        # digit to str.isdigit but not to int).
+        match = re.fullmatch(r"([0-9]+)\s*([dhj]?)", raw.strip())
+        if match is None:
             raise InputError("remind.format", field="remind", value=text)
-        unit.append(int(number))
+        number, unit_letter = int(match.group(1)), match.group(2)
+        unit = hours if unit_letter == "h" else days
+        if not 0 < number <= (720 if unit is hours else 365):
+            raise InputError("remind.format", field="remind", value=text)
+        unit.append(number)
     return Reminders(
         days=tuple(sorted(set(days), reverse=True)) if days else DEFAULT_REMIND_DAYS,
         hours=tuple(sorted(set(hours), reverse=True)) if hours else DEFAULT_REMIND_HOURS,
@@ -104,9 +107,9 @@ def uid(ref: str, deadline: Deadline, suffix: str = "") -> str:
     Never from a date or a name, so re-importing after a corrected date updates the same event.
     The reference is hashed so that the UID stays a plain token whatever the reference holds.
     """
-    trigger = deadline.trigger
+    key = deadline_key(deadline.evaluation)
     digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:16]
-    parts = [deadline.rule.id, trigger.kind.value, str(trigger.rank)]
+    parts = [key.rule, key.trigger, str(key.rank)]
     if suffix:
         parts.append(suffix)
     return f"{'.'.join(parts)}.{digest}@{UID_DOMAIN}"
@@ -276,5 +279,10 @@ def stamp_for(computation: Computation, source_date_epoch: str | None) -> dateti
 
 def stamp_from_day(day: date, source_date_epoch: str | None) -> datetime:
     if source_date_epoch:
+        from deadlines.errors import InputError
+
+        if not source_date_epoch.strip().isascii() or not source_date_epoch.strip().isdigit():
+            # reproducible-builds.org: a Unix time in seconds, nothing else.
+            raise InputError("epoch.format", field="epoch", value=source_date_epoch)
         return datetime.fromtimestamp(int(source_date_epoch), UTC)
     return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -160,8 +160,13 @@ class DeadlineKey:
 
 
 def deadline_key(evaluation: Evaluation) -> DeadlineKey:
+    """Stable when a date is corrected or a disputed start is added: a rule whose start is
+    disputed (the certificate: filing or availability) is keyed by its first trigger kind,
+    whichever of its starts the case has."""
     trigger = evaluation.trigger
-    return DeadlineKey(evaluation.rule.id, trigger.kind.value, trigger.rank)
+    rule = evaluation.rule
+    kind = rule.triggers[0] if rule.start is StartPolicy.DISPUTED_START else trigger.kind
+    return DeadlineKey(rule.id, kind.value, trigger.rank)
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{option} ne sert qu'avec --ics FICHIER (export vers un agenda).",
         "en": "{option} only applies with --ics FILE (calendar export).",
     },
+    "epoch.format": {
+        "fr": "{option} : « {value} » n'est pas un nombre de secondes depuis 1970 "
+        "(SOURCE_DATE_EPOCH, ex. 1700000000).",
+        "en": "{option}: '{value}' is not a number of seconds since 1970 (SOURCE_DATE_EPOCH, "
+        "e.g. 1700000000).",
+    },
     "ics.write": {
         "fr": "{option} : impossible d'écrire « {value} » ({reason}). Rien n'a été écrit.",
         "en": "{option}: cannot write '{value}' ({reason}). Nothing was written.",
@@ -236,8 +242,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: cannot read '{value}' ({reason}).",
     },
     "import.malformed": {
-        "fr": "{option} : fichier CSV mal formé ({reason}).",
-        "en": "{option}: malformed CSV file ({reason}).",
+        "fr": "{option} : fichier CSV mal formé à la ligne {line} ({reason}).",
+        "en": "{option}: malformed CSV file at line {line} ({reason}).",
     },
     "import.no-header": {
         "fr": "{option} : il faut une ligne d'en-tête (ref, territory, puis un événement par "
