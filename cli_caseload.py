@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from caseload.agenda import Reference
     from caseload.store import CaseRecord
     from deadlines.case import Case
-    from deadlines.engine import Computation
+    from deadlines.engine import Computation, DeadlineKey
 
 case_app = typer.Typer(
     help="Les dossiers suivis, gardés dans une base SQLite locale (lisible par vous seul). "
@@ -52,39 +52,75 @@ def _run(lang: str, work: object) -> None:
         if isinstance(error, CsvErrors):
             _print_csv_errors(error, user_lang)
         fail(error, user_lang)
+    finally:
+        _close_all()
+
+
+# Connections opened by the running command, closed when it ends: a sqlite3.Connection sits in a
+# reference cycle (its statement cache), so dropping it does not close it before a GC pass.
+_opened: list[sqlite3.Connection] = []
 
 
 def _open(db: str | None) -> sqlite3.Connection:
     from caseload.db import connect, default_path
 
-    return connect(Path(db) if db else default_path())
+    connection = connect(Path(db) if db else default_path())
+    _opened.append(connection)
+    return connection
+
+
+def _close_all() -> None:
+    while _opened:
+        _opened.pop().close()
+
+
+PIVOT_ZONE = "Europe/Paris"  # the clock an --as-of time is read on, across territories
 
 
 def _reference(as_of: str | None) -> Reference:
-    """Each case's reference day and instant, in its own territory's time zone."""
+    """Each case's reference day and instant, in its own territory's time zone.
+
+    One moment for every case: now, or `--as-of DATE HH:MM` read as Paris time (22:00 in Paris
+    is already the next day in Réunion). `--as-of DATE` alone is that day in every territory.
+    """
+    from zoneinfo import ZoneInfo
+
     from cli import reference_time
 
-    def reference(time_zone: str) -> tuple[date, datetime | None]:
-        return reference_time(as_of, time_zone)
+    if as_of is None:
 
-    if as_of is not None:
-        reference_time(as_of, "Europe/Paris")  # a bad --as-of fails before any work
-    return reference
+        def now(time_zone: str) -> tuple[date, datetime | None]:
+            return reference_time(None, time_zone)
+
+        return now
+    day, instant = reference_time(as_of, PIVOT_ZONE)  # a bad --as-of fails before any work
+    if instant is None:
+        return lambda time_zone: (day, None)
+
+    def pinned(time_zone: str) -> tuple[date, datetime | None]:
+        local = instant.astimezone(ZoneInfo(time_zone))
+        return local.date(), local
+
+    return pinned
 
 
 def _computation(record: CaseRecord, as_of: str | None) -> Computation:
+    return _compute_case(record.case, record.done, as_of)
+
+
+def _compute_case(case: Case, done: frozenset[DeadlineKey], as_of: str | None) -> Computation:
     from cli import reference_time
     from deadlines.engine import compute
     from deadlines.errors import InputError
     from deadlines.holidays import check_covered
 
-    reference, now = reference_time(as_of, record.case.where.time_zone)
+    reference, now = reference_time(as_of, case.where.time_zone)
     try:
-        check_covered(reference, record.case.where)
+        check_covered(reference, case.where)
     except InputError as error:
         error.field = "as-of"
         raise
-    return compute(record.case, reference, now, record.done)
+    return compute(case, reference, now, done)
 
 
 def _say(fr: str, en: str, lang: str, err: bool = True) -> None:
@@ -98,7 +134,13 @@ def _confirm(question_fr: str, question_en: str, lang: str, yes: bool) -> None:
 
     if not sys.stdin.isatty() and sys.stdin.closed:
         raise DeadlinesError("confirm.needs-yes", field="yes")
-    answer = typer.confirm(question_fr if lang == "fr" else question_en, default=False, err=True)
+    try:
+        answer = typer.confirm(
+            question_fr if lang == "fr" else question_en, default=False, err=True
+        )
+    except typer.Abort:  # end of input (a script without --yes) or Ctrl-C
+        typer.echo("", err=True)
+        answer = False
     if not answer:
         error = DeadlinesError("confirm.aborted", field=None)
         error.exit_code = 1
@@ -163,12 +205,13 @@ def case_add(
             oqtf_ground=oqtf_ground,
             require_event=False,
         )
+        # Computed before saving: a bad --as-of is an error with nothing written.
+        computation = _compute_case(case, frozenset(), as_of) if case.events else None
         connection = _open(db)
         store.add(connection, checked, case)
-        record = store.get(connection, checked)
         _say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
-        if record.case.events:
-            show_computation(_computation(record, as_of), lang, "table", False)
+        if computation is not None:
+            show_computation(computation, lang, "table", False)
 
     _run(lang, work)
 
@@ -526,7 +569,11 @@ def agenda(
     lang: o.Lang = "fr",
     db: o.Db = None,
 ) -> None:
-    """Ce qui est dû dans tous les dossiers actifs : retards d'abord, puis par date."""
+    """Ce qui est dû dans tous les dossiers actifs : retards d'abord, puis par date.
+
+    Chaque dossier est vu à l'heure de son territoire ; --as-of avec une heure désigne cet
+    instant à l'heure de Paris (22 h à Paris, c'est déjà le lendemain à La Réunion).
+    """
     exit_code = 0
 
     def work() -> None:

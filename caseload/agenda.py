@@ -16,10 +16,12 @@ from deadlines.rules.model import Kind, Who
 class AgendaRow:
     ref: str
     deadline: Deadline
+    now: datetime | None = None  # the case's reference instant, for an hour deadline's minutes
 
 
 # The reference day and instant for a time zone: each case is seen from its own territory's
-# clock, so a Réunion case turns over to the next day four hours before a Paris one.
+# clock, so a Réunion case turns over to the next day three hours (two in summer) before a Paris
+# one.
 Reference = Callable[[str], tuple[date, datetime | None]]
 
 
@@ -60,7 +62,7 @@ def agenda(records: Iterable[CaseRecord], reference: Reference, days: int) -> Ag
             continue
         for deadline in computation.deadlines:
             if is_open(deadline) and deadline.due <= until:
-                rows.append(AgendaRow(record.ref, deadline))
+                rows.append(AgendaRow(record.ref, deadline, now))
     rows.sort(
         key=lambda r: (
             r.deadline.state is not State.OVERDUE,
@@ -80,6 +82,8 @@ def agenda_to_dict(result: Agenda, lang: str) -> dict[str, object]:
         "schema": 2,
         "days": result.days,
         "overdue": len(result.overdue),
-        "rows": [{"ref": row.ref, **deadline_to_dict(row.deadline, lang)} for row in result.rows],
+        "rows": [
+            {"ref": row.ref, **deadline_to_dict(row.deadline, lang, row.now)} for row in result.rows
+        ],
         "skipped": [{"ref": ref, "error": key} for ref, key in result.skipped],
     }

@@ -76,7 +76,9 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise InputError("import.malformed", field="import", reason=str(error)) from None
+        raise InputError(
+            "import.malformed", field="import", line=reader.line_num, reason=str(error)
+        ) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError("import.no-header", field="import")
     header = [cell.strip().lower() for cell in rows[0]]
@@ -101,8 +103,9 @@ def validate(connection: sqlite3.Connection, path: Path) -> list[tuple[str, Case
     for required in ("ref", "territory"):
         if required not in header:
             errors.append(RowError(1, required, "import.missing-column", (("value", required),)))
-    if errors:
-        raise CsvErrors(errors, len(errors))
+    if any(error.key == "import.missing-column" for error in errors):
+        raise CsvErrors(errors, len(errors))  # the rows cannot be read without ref and territory
+    # An unknown column is reported with the rows' own errors, so one run lists them all.
     cases: list[tuple[str, Case]] = []
     seen: dict[str, int] = {}
     for row in rows:

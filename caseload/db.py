@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from caseload.schema import LATEST, MIGRATIONS
@@ -11,6 +12,7 @@ from deadlines.errors import InputError
 
 ENV_VAR = "DEADLINES_DB"
 BUSY_TIMEOUT_MS = 10_000  # two terminals at once: wait for the other's write, do not fail
+MIN_PAGE_SIZE = 512  # a non-empty SQLite database is at least one page
 
 
 def default_path() -> Path:
@@ -48,9 +50,13 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
             raise InputError("db.open", field="db", value=str(path), reason=str(error)) from None
     elif path.is_dir():
         raise InputError("db.open", field="db", value=str(path), reason="directory")
-    with open(path, "rb") as handle:
-        header = handle.read(16)
-    if header and header != b"SQLite format 3\x00":
+    # Never open the file ourselves to read its header: closing any descriptor of a database
+    # file drops every POSIX lock this process holds on it, including an open SQLite
+    # connection's (sqlite.org/howtocorrupt.html §2.2), and another process could then
+    # checkpoint and delete the WAL under it ("disk I/O error"). SQLite itself refuses a
+    # foreign header (SQLITE_NOTADB); only a file too small to hold one page gets past it.
+    size = path.stat().st_size
+    if 0 < size < MIN_PAGE_SIZE:
         raise InputError("db.not-sqlite", field="db", value=str(path))
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
@@ -60,13 +66,16 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
             raise InputError(
                 "db.newer", field="db", value=str(path), version=version, latest=LATEST
             )
-        connection.execute("PRAGMA journal_mode = WAL")
+        _journal_wal(connection)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
         migrate(connection)
     except sqlite3.DatabaseError as error:
         connection.close()
-        raise InputError("db.not-sqlite", field="db", value=str(path)) from error
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            raise InputError("db.not-sqlite", field="db", value=str(path)) from error
+        # Locked past the busy timeout, I/O error, read-only file…: say what SQLite said.
+        raise InputError("db.open", field="db", value=str(path), reason=str(error)) from error
     except BaseException:
         connection.close()
         raise
@@ -75,6 +84,22 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
         if side.exists():
             os.chmod(side, 0o600)
     return connection
+
+
+def _journal_wal(connection: sqlite3.Connection) -> None:
+    """Switch to WAL. On a new file, two processes may both try at once: SQLite then answers
+    "database is locked" to one of them at once, without the busy wait (waiting could deadlock),
+    so wait and retry here, for as long as the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def migrate(connection: sqlite3.Connection) -> None:
@@ -91,7 +116,8 @@ def migrate(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version = {version + 1}")
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite may have rolled back already (I/O error)
+                connection.execute("ROLLBACK")
             raise
 
 

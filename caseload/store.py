@@ -49,7 +49,8 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield connection
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite may have rolled back already (I/O error, full)
+            connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
 
@@ -334,6 +335,9 @@ def with_events(case: Case, facts: Facts, events: Iterable[tuple[EventKind, date
             value = datetime.combine(event.at, event.time)
         pairs.append((event.kind, value))
     pairs.extend(given)
+    # In the order of the procedure, as a case entered afresh: the same dates give an equal Case.
+    order = {kind: number for number, kind in enumerate(EventKind)}
+    pairs.sort(key=lambda pair: order[pair[0]])
     return make_case(pairs, facts)
 
 
