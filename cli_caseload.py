@@ -132,8 +132,6 @@ def _confirm(question_fr: str, question_en: str, lang: str, yes: bool) -> None:
         return
     from deadlines.errors import DeadlinesError
 
-    if not sys.stdin.isatty() and sys.stdin.closed:
-        raise DeadlinesError("confirm.needs-yes", field="yes")
     try:
         answer = typer.confirm(
             question_fr if lang == "fr" else question_en, default=False, err=True
@@ -476,6 +474,7 @@ def case_done(
         str | None,
         typer.Option("--on", metavar="DATE", help="Date où c'est fait (défaut : aujourd'hui)."),
     ] = None,
+    as_of: o.AsOf = None,
     lang: o.Lang = "fr",
     db: o.Db = None,
 ) -> None:
@@ -494,7 +493,7 @@ def case_done(
             raise InputError("rule.unknown", field="rule", value=rule, choices=", ".join(ids))
         connection = _open(db)
         record = store.get(connection, ref)
-        computation = _computation(record, None)
+        computation = _computation(record, as_of)
         matching = [d for d in computation.deadlines if d.rule.id == rule]
         if trigger_date is not None:
             day = parse_date(trigger_date, "trigger-date")
@@ -512,7 +511,7 @@ def case_done(
         if len(matching) > 1:
             days = ", ".join(d.trigger.at.isoformat() for d in matching)
             raise InputError("rule.ambiguous", field="trigger-date", value=rule, choices=days)
-        when = parse_date(on, "on") if on else reference_time(None, record.case.where.time_zone)[0]
+        when = parse_date(on, "on") if on else reference_time(as_of, record.case.where.time_zone)[0]
         store.mark_done(connection, record, deadline_key(matching[0].evaluation), when)
         _say(
             f"« {matching[0].rule.title.get('fr')} » marqué fait le {when:%d/%m/%Y}.",
@@ -644,15 +643,25 @@ def export(
                 store.get(connection, ref)  # an unknown reference is an error, not an empty file
         records = store.load(connection, refs or None)
         selected = set(refs) if refs else None
-        prepared = prepare(
-            connection,
-            records,
-            reference,
-            lang,
-            reminders,
-            info is not False,
-            selected,
-        )
+        if len(records) > PROGRESS_FROM:
+            from rich.progress import Progress
+
+            with Progress(transient=True, console=_stderr_console()) as bar:
+                task = bar.add_task("export", total=len(records))
+                prepared = prepare(
+                    connection,
+                    records,
+                    reference,
+                    lang,
+                    reminders,
+                    info is not False,
+                    selected,
+                    progress=lambda n: bar.update(task, completed=n),
+                )
+        else:
+            prepared = prepare(
+                connection, records, reference, lang, reminders, info is not False, selected
+            )
         stamp_day = reference("Europe/Paris")[0]
         data = to_ics(
             prepared.events,

@@ -117,12 +117,15 @@ def prepare(
     reminders: Reminders,
     include_info: bool,
     selected_refs: set[str] | None,
+    progress: Callable[[int], None] | None = None,
 ) -> Prepared:
     """Plan every event and compare it with the last export (`selected_refs` None: all cases)."""
     planned: list[tuple[str, PlannedEvent]] = []
     zones: set[str] = set()
     skipped: list[tuple[str, str]] = []
-    for record in records:
+    for number, record in enumerate(records, start=1):
+        if progress is not None and number % 50 == 0:
+            progress(number)
         if not record.case.events:
             continue
         as_of, _ = reference(record.case.where.time_zone)

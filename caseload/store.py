@@ -150,15 +150,21 @@ def load(
     if not cases:
         return []
     ids = {row[0] for row in cases}
+    # The same condition as the cases, as a subquery: one query per table whatever the number
+    # of cases, and only their rows (a single `case show` does not read the whole caseload).
+    subquery = f"SELECT id FROM cases {where}"
     events: dict[int, list[tuple[str, str, str | None]]] = {}
     for case_id, kind, day, at in connection.execute(
-        "SELECT case_id, kind, day, time FROM events ORDER BY case_id, id"
+        f"SELECT case_id, kind, day, time FROM events WHERE case_id IN ({subquery}) "
+        "ORDER BY case_id, id",
+        tuple(params),
     ):
         if case_id in ids:
             events.setdefault(case_id, []).append((kind, day, at))
     done: dict[int, set[DeadlineKey]] = {}
     for case_id, rule, kind, rank in connection.execute(
-        "SELECT case_id, rule, trigger_kind, trigger_rank FROM done"
+        f"SELECT case_id, rule, trigger_kind, trigger_rank FROM done WHERE case_id IN ({subquery})",
+        tuple(params),
     ):
         if case_id in ids:
             done.setdefault(case_id, set()).add(DeadlineKey(rule, kind, rank))

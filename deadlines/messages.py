@@ -229,10 +229,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Annulé : rien n'a été enregistré.",
         "en": "Cancelled: nothing was saved.",
     },
-    "confirm.needs-yes": {
-        "fr": "{option} : pas de terminal pour confirmer ; relancez avec --yes.",
-        "en": "{option}: no terminal to confirm; run again with --yes.",
-    },
     "import.errors": {
         "fr": "{option} : {count} erreur(s) ; rien n'a été importé.",
         "en": "{option}: {count} error(s); nothing was imported.",
