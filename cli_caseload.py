@@ -626,8 +626,8 @@ def export(
     def work() -> None:
         import os
 
+        from calendars.fast import iter_ics
         from calendars.files import write_private_atomically
-        from calendars.ics import to_ics
         from calendars.plan import parse_reminders, stamp_from_day
         from caseload import store
         from caseload.export import prepare, save_state
@@ -663,7 +663,9 @@ def export(
                 connection, records, reference, lang, reminders, info is not False, selected
             )
         stamp_day = reference("Europe/Paris")[0]
-        data = to_ics(
+        # The bulk writer: icalendar's exact bytes (tests/calendars/test_fast.py), streamed,
+        # without building an object per property.
+        chunks = iter_ics(
             prepared.events,
             "Échéances" if lang == "fr" else "Deadlines",
             stamp_from_day(stamp_day, os.environ.get("SOURCE_DATE_EPOCH")),
@@ -673,7 +675,7 @@ def export(
         )
         target = Path(output)
         try:
-            write_private_atomically(target, data)
+            size = write_private_atomically(target, chunks)
         except OSError as error:
             raise InputError(
                 "ics.write", field="output", value=output, reason=error.strerror or str(error)
@@ -683,10 +685,10 @@ def export(
         _say(
             f"Agenda écrit : {target} ({len(records)} dossiers, {len(prepared.events)} événements ;"
             f" nouveaux {c['new']}, modifiés {c['moved']}, inchangés {c['unchanged']},"
-            f" annulés {c['cancelled']} ; {len(data)} octets)",
+            f" annulés {c['cancelled']} ; {size} octets)",
             f"Calendar written: {target} ({len(records)} cases, {len(prepared.events)} events; "
             f"new {c['new']}, changed {c['moved']}, unchanged {c['unchanged']}, "
-            f"cancelled {c['cancelled']}; {len(data)} bytes)",
+            f"cancelled {c['cancelled']}; {size} bytes)",
             lang,
         )
 
