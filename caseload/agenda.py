@@ -75,15 +75,16 @@ def agenda(records: Iterable[CaseRecord], reference: Reference, days: int) -> Ag
 
 
 def agenda_to_dict(result: Agenda, lang: str) -> dict[str, object]:
-    """The agenda as JSON: one row per deadline, with the case reference."""
-    from deadlines.report import deadline_to_dict
+    """The agenda as JSON: one row per deadline, with the case reference (the summary form:
+    `case show REF --format json` has the readings and steps)."""
+    from deadlines.report import deadline_summary
 
     return {
         "schema": 2,
         "days": result.days,
         "overdue": len(result.overdue),
         "rows": [
-            {"ref": row.ref, **deadline_to_dict(row.deadline, lang, row.now)} for row in result.rows
+            {"ref": row.ref, **deadline_summary(row.deadline, lang, row.now)} for row in result.rows
         ],
         "skipped": [{"ref": ref, "error": key} for ref, key in result.skipped],
     }

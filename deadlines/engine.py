@@ -11,7 +11,7 @@ unknown: 48 hours or 1 month), so they are compared by the instant they end (`en
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -37,7 +37,7 @@ from deadlines.rules.model import (
     Text,
     Variant,
 )
-from deadlines.territories import Territory
+from deadlines.territories import Territory, same_calendar
 
 
 class State(StrEnum):
@@ -268,7 +268,10 @@ def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territo
     caseload that repeats the same triggers pays for each count once.
     """
     if where.code == facts.territory and rule_by_id(rule.id) is rule:
-        return _evaluate_cached(rule.id, starts, facts)
+        # Keyed by a territory with the same calendar: an evaluation names no territory.
+        return _evaluate_cached(
+            rule.id, starts, replace(facts, territory=same_calendar(where.code))
+        )
     return _evaluate(rule, starts, facts, where)
 
 

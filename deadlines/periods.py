@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+from deadlines.errors import CoverageError
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, check_covered
 
@@ -96,7 +97,6 @@ def _days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-@lru_cache(maxsize=1 << 16)
 def count(
     trigger: date,
     period: Period,
@@ -107,8 +107,35 @@ def count(
     """Count `period` from `trigger` with `method`, in `calendar` (spec §2.1–2.6, §2.8).
 
     Pure, and its result is immutable, so it is memoised: a caseload repeats the same counts
-    (same day, same period, same calendar) many times.
+    (same day, same period, same calendar) many times. Territories with the same calendar share
+    the cache; a coverage error still names the territory asked about.
     """
+    check_covered(trigger, calendar.territory)
+    shared = _shared_calendar(calendar)
+    try:
+        return _count(trigger, period, method, shared, extension_citation)
+    except CoverageError as error:
+        error.params["territory"] = calendar.territory.code
+        raise
+
+
+@lru_cache(maxsize=256)
+def _shared_calendar(calendar: HolidayCalendar) -> HolidayCalendar:
+    from deadlines.territories import same_calendar, territory
+
+    return HolidayCalendar(
+        territory(same_calendar(calendar.territory.code)), calendar.with_disputed
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _count(
+    trigger: date,
+    period: Period,
+    method: Method,
+    calendar: HolidayCalendar,
+    extension_citation: str,
+) -> Counted:
     if method in HOURLY or period.hours:
         raise ValueError("hour-based periods are counted by deadlines.instants.count_hours")
     if method is Method.DAY_COUNTED and (period.total_months or not period.days):

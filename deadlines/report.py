@@ -87,6 +87,35 @@ def deadline_to_dict(deadline: Deadline, lang: str, now: datetime | None = None)
     }
 
 
+def deadline_summary(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
+    """A deadline without its readings and steps: what a list of many deadlines needs (the
+    agenda). `deadlines case show REF --format json` gives the full form."""
+    evaluation = deadline.evaluation
+    return {
+        "rule": deadline.rule.id,
+        "title": deadline.rule.title.get(lang),
+        "trigger": {
+            "event": deadline.trigger.kind.value,
+            "at": deadline.trigger.at.isoformat(),
+            "time": f"{deadline.trigger.time:%H:%M}" if deadline.trigger.time else None,
+            "rank": deadline.trigger.rank,
+        },
+        "due": when(deadline.due, deadline.due_at),
+        "due_day": deadline.due.isoformat(),
+        "latest": when(deadline.latest, deadline.latest_at),
+        "basis": list(evaluation.basis),
+        "status": evaluation.status.value,
+        "state": deadline.state.value,
+        "days_left": deadline.days_left,
+        "minutes_left": (
+            int((deadline.end - now.astimezone(UTC)).total_seconds() // 60)
+            if deadline.due_at is not None and now is not None
+            else None
+        ),
+        "warnings": [render_note(w, lang) for w in deadline.warnings],
+    }
+
+
 def computation_to_dict(computation: Computation, lang: str) -> dict[str, Any]:
     case = computation.case
     facts = case.facts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from deadlines.errors import InputError
 
@@ -74,3 +75,24 @@ def territory(code: str) -> Territory:
 def all_territory_codes() -> tuple[str, ...]:
     metro = [f"{n:02d}" for n in range(1, 96) if n != 20]
     return (*metro, "2A", "2B", *_OVERSEAS)
+
+
+@cache
+def same_calendar(code: str) -> str:
+    """The first code whose holidays, time zone and verified years are those of `code`.
+
+    Counting depends on nothing else, so results computed for one such territory hold for all
+    of them (the engine's caches are keyed by it: 96 metropolitan departments share one).
+    """
+    where = territory(code)
+    key = (where.region, where.time_zone, where.first_year, where.last_year)
+    for other in all_territory_codes():
+        candidate = territory(other)
+        if (
+            candidate.region,
+            candidate.time_zone,
+            candidate.first_year,
+            candidate.last_year,
+        ) == key:
+            return candidate.code
+    return where.code
