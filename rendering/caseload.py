@@ -51,6 +51,31 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
     console.print(table)
 
 
+# rich lays out a table cell by cell: thousands of rows take tens of seconds. Beyond this, the
+# agenda is printed as aligned plain lines (same columns, no colours).
+PLAIN_FROM = 500
+
+
+def _plain_agenda(result: Agenda, lang: str, title: str, out: TextIO) -> None:
+    rows = [
+        (
+            row.ref,
+            f"{row.deadline.days_left:+d}",
+            name(f"state.{row.deadline.state.value}", lang),
+            when(row.deadline.due, row.deadline.due_at, lang),
+            row.deadline.rule.title.get(lang),
+        )
+        for row in result.rows
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    out.write(title + "\n")
+    for ref, days, state, due, what in rows:
+        out.write(
+            f"{ref:<{widths[0]}}  {days:>{widths[1]}}  {state:<{widths[2]}}  "
+            f"{due:<{widths[3]}}  {what}\n"
+        )
+
+
 def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
     console = _console(out)
     fr = lang == "fr"
@@ -61,6 +86,8 @@ def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
     )
     if not result.rows:
         console.print(("Rien à faire. " if fr else "Nothing due. ") + title)
+    elif len(result.rows) > PLAIN_FROM:
+        _plain_agenda(result, lang, title, out)
     else:
         table = Table(title=title)
         for header in (
