@@ -99,14 +99,20 @@ def fingerprint(event: PlannedEvent) -> str:
 
 
 def _saved(connection: sqlite3.Connection, refs: set[str] | None) -> dict[str, Saved]:
+    """The last exported state, without the stored events (read only for cancellations)."""
     rows = connection.execute(
-        "SELECT uid, ref, rule, start, end, fingerprint, sequence, cancelled, event FROM exported"
+        "SELECT uid, ref, rule, start, end, fingerprint, sequence, cancelled FROM exported"
     )
     saved = {}
-    for uid, ref, rule, start, end, print_, sequence, cancelled, event in rows:
+    for uid, ref, rule, start, end, print_, sequence, cancelled in rows:
         if refs is None or ref in refs:
-            saved[uid] = Saved(uid, ref, rule, start, end, print_, sequence, bool(cancelled), event)
+            saved[uid] = Saved(uid, ref, rule, start, end, print_, sequence, bool(cancelled), "")
     return saved
+
+
+def _stored_event(connection: sqlite3.Connection, uid: str) -> str:
+    row = connection.execute("SELECT event FROM exported WHERE uid = ?", (uid,)).fetchone()
+    return str(row[0])
 
 
 def prepare(
@@ -144,7 +150,8 @@ def prepare(
     current: set[str] = set()
     for ref, event in planned:
         current.add(event.uid)
-        print_ = fingerprint(event)
+        text = to_json(event)
+        print_ = hashlib.sha256(text.encode("utf-8")).hexdigest()
         before = saved.get(event.uid)
         if before is None:
             sequence, what = 0, "new"
@@ -154,6 +161,8 @@ def prepare(
             sequence, what = before.sequence + 1, "moved"
         counts[what] += 1
         sequences[event.uid] = sequence
+        if what == "unchanged":
+            continue  # its saved state is already right: nothing to write
         to_save.append(
             Saved(
                 event.uid,
@@ -164,14 +173,15 @@ def prepare(
                 print_,
                 sequence,
                 False,
-                to_json(event),
+                text,
             )
         )
     cancelled: list[PlannedEvent] = []
     for uid, before in sorted(saved.items()):
         if uid in current or before.cancelled:
             continue
-        event = from_json(before.event)
+        stored = _stored_event(connection, uid)
+        event = from_json(stored)
         cancelled.append(event)
         sequences[uid] = before.sequence + 1
         counts["cancelled"] += 1
@@ -185,7 +195,7 @@ def prepare(
                 before.fingerprint,
                 before.sequence + 1,
                 True,
-                before.event,
+                stored,
             )
         )
         zones.update(str(e.tzinfo) for e in (event.start,) if isinstance(e, datetime))
