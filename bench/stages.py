@@ -1,0 +1,254 @@
+"""Where the time of a slow command goes, stage by stage, in one process (diagnosis, not timing).
+
+    python -m bench.stages startup [--runs 15]
+    python -m bench.stages agenda DB [--days 30] [--as-of 2026-01-15] [--profile]
+    python -m bench.stages export DB [--as-of 2026-01-15] [--profile]
+
+`startup` times each part of `deadlines compute` (imports, command tree, domain, output) in a
+fresh interpreter per run and prints medians. `agenda` and `export` replay what the commands do
+(the same calls as cli_caseload.py) with a timer and the memory (RSS now / peak) after each
+stage; `export` works on a copy of DB, in a temporary folder. They follow the current code
+paths: when those change, change this file with them (mypy checks it against them).
+`--profile` adds the 25 functions with the most time of their own (cProfile, which slows Python
+code about twofold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import cProfile
+import io
+import os
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from bench.run import AS_OF, ROOT, SIX_EVENTS, VENV_PYTHON
+
+T = TypeVar("T")
+
+
+def _rss_mb() -> float:
+    statm = Path("/proc/self/statm")
+    if not statm.exists():
+        return float("nan")
+    pages = int(statm.read_text(encoding="ascii").split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
+
+
+class Stages:
+    def __init__(self, profile: bool) -> None:
+        self.started = time.perf_counter()
+        self.profiler = cProfile.Profile() if profile else None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        if self.profiler is not None:
+            self.profiler.enable()
+        try:
+            yield
+        finally:
+            if self.profiler is not None:
+                self.profiler.disable()
+            took = time.perf_counter() - began
+            print(
+                f"{name:<44} {took:9.3f} s   RSS {_rss_mb():7.0f} MB   peak {_peak_mb():7.0f} MB",
+                flush=True,
+            )
+
+    def run(self, name: str, work: Callable[[], T]) -> T:
+        with self.stage(name):
+            return work()
+
+    def report(self) -> None:
+        print(f"{'total':<44} {time.perf_counter() - self.started:9.3f} s")
+        if self.profiler is not None:
+            out = io.StringIO()
+            pstats.Stats(self.profiler, stream=out).sort_stats("tottime").print_stats(25)
+            print(out.getvalue())
+
+
+# --- agenda ------------------------------------------------------------------------------------
+
+
+def agenda_stages(db: Path, days: int, as_of: str, profile: bool) -> None:
+    stages = Stages(profile)
+    with stages.stage("import store, engine"):
+        from caseload import store
+        from caseload.agenda import agenda, agenda_to_dict
+        from caseload.db import connect
+        from cli_caseload import _reference
+    connection = stages.run("connect", lambda: connect(db, create=False))
+    records = stages.run(
+        "load (store.load: rows -> validated Case)", lambda: store.load(connection)
+    )
+    reference = _reference(as_of)
+    result = stages.run(
+        f"compute ({len(records)} cases, agenda())", lambda: agenda(records, reference, days)
+    )
+    print(
+        f"  -> {len(result.rows)} rows, {len(result.overdue)} overdue, {len(result.skipped)} skip"
+    )
+    with stages.stage("JSON (agenda_to_dict + dumps)"):
+        import json
+
+        json.dumps(agenda_to_dict(result, "fr"), ensure_ascii=False, indent=2)
+    with stages.stage("import rendering.caseload (rich)"):
+        from rendering.caseload import render_agenda
+    with stages.stage("table (render_agenda, rich)"):
+        render_agenda(result, "fr", io.StringIO())
+    connection.close()
+    stages.report()
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def export_stages(db: Path, as_of: str, profile: bool) -> None:
+    """The steps of cli_caseload.export: prepare, then the streamed RFC 5545 writer."""
+    stages = Stages(profile)
+    with tempfile.TemporaryDirectory(prefix="deadlines-stages-") as tmp:
+        work = Path(tmp) / "work.db"
+        shutil.copyfile(db, work)
+        with stages.stage("import store, plan, writer"):
+            from calendars.fast import iter_ics
+            from calendars.files import write_private_atomically
+            from calendars.plan import parse_reminders, stamp_from_day
+            from caseload import store
+            from caseload.db import connect
+            from caseload.export import prepare, save_state
+            from cli_caseload import _reference
+        connection = stages.run("connect", lambda: connect(work))
+        records = stages.run("load", lambda: store.load(connection))
+        reference = _reference(as_of)
+        prepared = stages.run(
+            f"prepare ({len(records)} cases: compute, plan, fingerprints)",
+            lambda: prepare(
+                connection, records, reference, "fr", parse_reminders(None), True, None
+            ),
+        )
+        print(f"  -> {len(prepared.events)} events, {len(prepared.cancelled)} cancelled")
+        chunks = iter_ics(
+            prepared.events,
+            "Échéances",
+            stamp_from_day(reference("Europe/Paris")[0], None),
+            zones=prepared.zones,
+            sequences=prepared.sequences,
+            cancelled=prepared.cancelled,
+        )
+        size = stages.run(
+            "write .ics (iter_ics, streamed, fsync)",
+            lambda: write_private_atomically(Path(tmp) / "out.ics", chunks),
+        )
+        print(f"  -> {size:,} bytes")
+        stages.run("save_state (exported table)", lambda: save_state(connection, prepared))
+        connection.close()
+    stages.report()
+
+
+# --- start-up ----------------------------------------------------------------------------------
+
+_PROBE = """
+import contextlib, io, sys, time
+clock = time.perf_counter
+out = {}
+def part(name, began):
+    out[name] = (clock() - began) * 1000
+t = clock(); import typer; part("import typer", t)
+t = clock(); import cli; part("import cli (all commands declared)", t)
+t = clock(); from typer.main import get_command; get_command(cli.app)
+part("typer: build the click command tree", t)
+t = clock(); import deadlines.engine, deadlines.inputs; part("import domain (engine, inputs)", t)
+t = clock(); import json, deadlines.report; part("import json, report", t)
+from datetime import date
+from deadlines.engine import compute
+from deadlines.inputs import build_case
+from deadlines.rules.model import EventKind
+import cli_options as o
+six = sys.argv[1:]
+t = clock()
+events = o.raw_events("05/10/2025", "07/10/2025", None, ["16/11/2025"], None, "20/11/2025",
+                      None, "2026-03-10T10:30", "31/03/2026")
+case = build_case({EventKind(k): v for k, v in events.items()}, territory_code="57",
+                  oqtf_decided="09/03/2026", departure_period=True)
+part("build_case", t)
+t = clock(); result = compute(case, date(2026, 3, 23)); part("compute (first call)", t)
+t = clock(); compute(case, date(2026, 3, 23)); part("compute (again)", t)
+t = clock(); json.dumps(deadlines.report.computation_to_dict(result, "fr"), ensure_ascii=False)
+part("JSON document", t)
+t = clock(); import rendering.table; part("import rendering.table (rich)", t)
+t = clock(); rendering.table.render_table(result, "fr", False, io.StringIO())
+part("render_table (first)", t)
+t = clock(); rendering.table.render_table(result, "fr", False, io.StringIO())
+part("render_table (again)", t)
+for name, argv in (("--help", ["--help"]), ("compute --format json", ["compute", *six,
+                   "--format", "json"])):
+    t = clock()
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            cli.app(args=argv, prog_name="deadlines")
+        except SystemExit:
+            pass
+    part(f"whole command, all imported: {name}", t)
+print(repr(out))
+"""
+
+
+def startup_stages(runs: int) -> None:
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        done = subprocess.run(
+            [str(VENV_PYTHON), "-c", _PROBE, *SIX_EVENTS.split()],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        parts = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+        for name, value in parts.items():
+            samples.setdefault(str(name), []).append(float(value))
+    print(f"medians of {runs} fresh interpreters (ms):")
+    for name, values in samples.items():
+        print(f"{statistics.median(values):9.2f}  {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.stages", description=__doc__)
+    sub = parser.add_subparsers(dest="what", required=True)
+    startup = sub.add_parser("startup")
+    startup.add_argument("--runs", type=int, default=15)
+    for name in ("agenda", "export"):
+        command = sub.add_parser(name)
+        command.add_argument("db", type=Path)
+        command.add_argument("--as-of", default=AS_OF)
+        command.add_argument("--profile", action="store_true")
+        if name == "agenda":
+            command.add_argument("--days", type=int, default=30)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if args.what == "startup":
+        startup_stages(args.runs)
+    elif args.what == "agenda":
+        agenda_stages(args.db, args.days, args.as_of, args.profile)
+    else:
+        export_stages(args.db, args.as_of, args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
