@@ -33,15 +33,21 @@ du territoire).
 Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide.
 """
 
-app = typer.Typer(
-    help=HELP,
-    add_completion=False,
-    no_args_is_help=True,
-    # No rich help (~190 ms) and never a traceback with local variables: case data is health data.
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-)
+
+def _typer_app() -> typer.Typer:
+    return typer.Typer(
+        help=HELP,
+        add_completion=False,
+        no_args_is_help=True,
+        # No rich help (~190 ms) and never a traceback with local variables: case data is
+        # health data.
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+    )
+
+
+app = _typer_app()
 
 # The option the user typed for each event or fact named in a domain error.
 OPTION_OF_FIELD = {
@@ -380,14 +386,7 @@ _register_caseload()
 # Typer turns every registered command into click objects on each run (~90 ms for the caseload
 # commands and their options). `compute`, the command run dozens of times a day, gets an app
 # holding only itself; every other command line (and the help) gets the whole app.
-compute_app = typer.Typer(
-    help=HELP,
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-)
+compute_app = _typer_app()
 compute_app.callback()(deadlines_app)
 compute_app.command("compute")(compute)
 

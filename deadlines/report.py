@@ -52,44 +52,9 @@ def reading_to_dict(result: ReadingResult, lang: str) -> dict[str, Any]:
     }
 
 
-def deadline_to_dict(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
-    evaluation = deadline.evaluation
-    rule = deadline.rule
-    return {
-        "rule": rule.id,
-        "title": rule.title.get(lang),
-        "who": rule.who.value,
-        "kind": rule.kind.value,
-        "trigger": {
-            "event": deadline.trigger.kind.value,
-            "at": deadline.trigger.at.isoformat(),
-            "time": f"{deadline.trigger.time:%H:%M}" if deadline.trigger.time else None,
-            "rank": deadline.trigger.rank,
-        },
-        "due": when(deadline.due, deadline.due_at),
-        "due_day": deadline.due.isoformat(),
-        "latest": when(deadline.latest, deadline.latest_at),
-        "readings": [reading_to_dict(r, lang) for r in evaluation.readings],
-        "basis": list(evaluation.basis),
-        "status": evaluation.status.value,
-        "state": deadline.state.value,
-        "days_left": deadline.days_left,
-        # Whole minutes to an hour deadline's exact end, when the reference instant is known.
-        "minutes_left": (
-            int((deadline.end - now.astimezone(UTC)).total_seconds() // 60)
-            if deadline.due_at is not None and now is not None
-            else None
-        ),
-        "steps": [step_to_dict(s, lang) for s in evaluation.safe.steps],
-        "warnings": [render_note(w, lang) for w in deadline.warnings],
-        "notes": [render_note(n, lang) for n in evaluation.notes],
-        "research": rule.research,
-    }
-
-
 def deadline_summary(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
     """A deadline without its readings and steps: what a list of many deadlines needs (the
-    agenda). `deadlines case show REF --format json` gives the full form."""
+    agenda). `deadline_to_dict` adds the rest (`case show REF --format json`, `compute`)."""
     evaluation = deadline.evaluation
     return {
         "rule": deadline.rule.id,
@@ -107,12 +72,28 @@ def deadline_summary(deadline: Deadline, lang: str, now: datetime | None = None)
         "status": evaluation.status.value,
         "state": deadline.state.value,
         "days_left": deadline.days_left,
+        # Whole minutes to an hour deadline's exact end, when the reference instant is known.
         "minutes_left": (
             int((deadline.end - now.astimezone(UTC)).total_seconds() // 60)
             if deadline.due_at is not None and now is not None
             else None
         ),
         "warnings": [render_note(w, lang) for w in deadline.warnings],
+    }
+
+
+def deadline_to_dict(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
+    evaluation = deadline.evaluation
+    rule = deadline.rule
+    summary = deadline_summary(deadline, lang, now)
+    return {
+        **summary,
+        "who": rule.who.value,
+        "kind": rule.kind.value,
+        "readings": [reading_to_dict(r, lang) for r in evaluation.readings],
+        "steps": [step_to_dict(s, lang) for s in evaluation.safe.steps],
+        "notes": [render_note(n, lang) for n in evaluation.notes],
+        "research": rule.research,
     }
 
 
