@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:  # imported for types only: the modules load inside the commands
+    from collections.abc import Iterable
     from datetime import date, datetime
+    from pathlib import Path
 
     from calendars.plan import ExportOptions
     from deadlines.engine import Computation
+    from deadlines.territories import Territory
 
 import cli_options as o
 from deadlines import LAW_AS_OF
@@ -261,8 +264,6 @@ def _compute(
     ics: str | None = None,
 ) -> None:
     from deadlines.engine import compute
-    from deadlines.errors import InputError
-    from deadlines.holidays import check_covered
     from deadlines.inputs import build_case
     from deadlines.rules.model import EventKind
 
@@ -276,12 +277,7 @@ def _compute(
         custody=facts["custody"],
         oqtf_ground=facts["oqtf-ground"],
     )
-    reference, now = reference_time(as_of, case.where.time_zone)
-    try:
-        check_covered(reference, case.where)
-    except InputError as error:
-        error.field = "as-of"
-        raise
+    reference, now = case_reference(as_of, case.where)
     computation = compute(case, reference, now)
     if ics is not None and export is not None:
         written = _write_calendar(computation, export, ics, lang)
@@ -291,6 +287,33 @@ def _compute(
         show_computation(computation, lang, output_format, explain)
     if check and has_overdue(computation):
         raise typer.Exit(1)
+
+
+def write_calendar_file(path: Path, data: bytes | Iterable[bytes], field: str) -> int:
+    """Write an export atomically, readable by its owner only; a failure is one line, exit 2."""
+    from calendars.files import write_private_atomically
+    from deadlines.errors import InputError
+
+    try:
+        return write_private_atomically(path, data)
+    except OSError as error:
+        raise InputError(
+            "ics.write", field=field, value=str(path), reason=error.strerror or str(error)
+        ) from None
+
+
+def case_reference(as_of: str | None, where: Territory) -> tuple[date, datetime | None]:
+    """`reference_time` for a case, refused when outside its territory's verified years."""
+    from deadlines.errors import InputError
+    from deadlines.holidays import check_covered
+
+    reference, now = reference_time(as_of, where.time_zone)
+    try:
+        check_covered(reference, where)
+    except InputError as error:
+        error.field = "as-of"
+        raise
+    return reference, now
 
 
 def reference_time(as_of: str | None, time_zone: str) -> tuple[date, datetime | None]:
@@ -345,10 +368,8 @@ def _write_calendar(computation: Computation, export: ExportOptions, target: str
     import os
     from pathlib import Path
 
-    from calendars.files import write_private_atomically
     from calendars.ics import to_ics
     from calendars.plan import plan, stamp_for
-    from deadlines.errors import InputError
 
     events = plan(computation, export)
     name = ("Échéances " if lang == "fr" else "Deadlines ") + export.ref
@@ -363,12 +384,7 @@ def _write_calendar(computation: Computation, export: ExportOptions, target: str
         sys.stdout.flush()
         return ""
     path = Path(target)
-    try:
-        write_private_atomically(path, data)
-    except OSError as error:
-        raise InputError(
-            "ics.write", field="ics", value=target, reason=error.strerror or str(error)
-        ) from None
+    write_calendar_file(path, data, "ics")
     if lang == "fr":
         return f"Agenda écrit : {path} ({len(events)} événements, {len(data)} octets)"
     return f"Calendar written: {path} ({len(events)} events, {len(data)} bytes)"

@@ -109,17 +109,10 @@ def _computation(record: CaseRecord, as_of: str | None) -> Computation:
 
 
 def _compute_case(case: Case, done: frozenset[DeadlineKey], as_of: str | None) -> Computation:
-    from cli import reference_time
+    from cli import case_reference
     from deadlines.engine import compute
-    from deadlines.errors import InputError
-    from deadlines.holidays import check_covered
 
-    reference, now = reference_time(as_of, case.where.time_zone)
-    try:
-        check_covered(reference, case.where)
-    except InputError as error:
-        error.field = "as-of"
-        raise
+    reference, now = case_reference(as_of, case.where)
     return compute(case, reference, now, done)
 
 
@@ -627,10 +620,10 @@ def export(
         import os
 
         from calendars.fast import iter_ics
-        from calendars.files import write_private_atomically
         from calendars.plan import parse_reminders, stamp_from_day
         from caseload import store
         from caseload.export import prepare, save_state
+        from cli import write_calendar_file
         from deadlines.errors import InputError
 
         if not output:
@@ -674,12 +667,7 @@ def export(
             cancelled=prepared.cancelled,
         )
         target = Path(output)
-        try:
-            size = write_private_atomically(target, chunks)
-        except OSError as error:
-            raise InputError(
-                "ics.write", field="output", value=output, reason=error.strerror or str(error)
-            ) from None
+        size = write_calendar_file(target, chunks, "output")
         save_state(connection, prepared)  # only once the file is written
         c = prepared.counts
         _say(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from calendars.ics import ALARM_HOUR, PRODID, _exact
-from calendars.plan import PlannedEvent
+from calendars.plan import PlannedEvent, zones_used
 from calendars.vtimezone import vtimezone_lines
 
 # icalendar's canonical orders (Component.canonical_order, vRecur.canonical_order); other
@@ -177,10 +177,7 @@ def iter_ics(
     cancelled = list(cancelled)
     sequences = sequences or {}
     stamp_text = _stamp(stamp)
-    used_zones = sorted(
-        set(zones)
-        | {str(e.start.tzinfo) for e in (*events, *cancelled) if isinstance(e.start, datetime)}
-    )
+    used_zones = zones_used(events, cancelled, zones)
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from calendars.plan import PlannedEvent
+from calendars.plan import PlannedEvent, zones_used
 from calendars.vtimezone import vtimezone_lines
 from deadlines import __version__
 
@@ -47,10 +47,7 @@ def to_ics(
     calendar.add("x-wr-calname", vText(calendar_name))
     events = list(events)
     cancelled = list(cancelled)
-    used_zones = sorted(
-        set(zones)
-        | {str(e.start.tzinfo) for e in (*events, *cancelled) if isinstance(e.start, datetime)}
-    )
+    used_zones = zones_used(events, cancelled, zones)
     for zone in used_zones:
         calendar.add_component(Timezone.from_ical("\r\n".join(vtimezone_lines(zone)) + "\r\n"))
     sequences = sequences or {}

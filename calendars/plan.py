@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -267,6 +268,16 @@ def plan(computation: Computation, options: ExportOptions) -> tuple[PlannedEvent
                     )
                 )
     return tuple(events)
+
+
+def zones_used(
+    events: Iterable[PlannedEvent], cancelled: Iterable[PlannedEvent], zones: Iterable[str]
+) -> list[str]:
+    """Every zone a VTIMEZONE is written for: those asked for and those the events use."""
+    return sorted(
+        set(zones)
+        | {str(e.start.tzinfo) for e in (*events, *cancelled) if isinstance(e.start, datetime)}
+    )
 
 
 def stamp_for(computation: Computation, source_date_epoch: str | None) -> datetime:

@@ -94,8 +94,9 @@ def from_json(text: str) -> PlannedEvent:
     )
 
 
-def fingerprint(event: PlannedEvent) -> str:
-    return hashlib.sha256(to_json(event).encode("utf-8")).hexdigest()
+def fingerprint(event_json: str) -> str:
+    """What decides whether an exported event changed: the hash of its JSON form."""
+    return hashlib.sha256(event_json.encode("utf-8")).hexdigest()
 
 
 def _saved(connection: sqlite3.Connection, refs: set[str] | None) -> dict[str, Saved]:
@@ -151,7 +152,7 @@ def prepare(
     for ref, event in planned:
         current.add(event.uid)
         text = to_json(event)
-        print_ = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        print_ = fingerprint(text)
         before = saved.get(event.uid)
         if before is None:
             sequence, what = 0, "new"

@@ -210,20 +210,20 @@ def insert(connection: sqlite3.Connection, ref: str, case: Case, source: str) ->
         (ref, *_fact_values(case.facts), stamp, stamp),
     )
     case_id = cursor.lastrowid
+    _insert_events(connection, case_id, case, source)
+    _log(connection, ref, "case:add", None, _summary(case))
+
+
+def _insert_events(
+    connection: sqlite3.Connection, case_id: int | None, case: Case, source: str
+) -> None:
     connection.executemany(
         "INSERT INTO events (case_id, kind, day, time, source) VALUES (?, ?, ?, ?, ?)",
         [
-            (
-                case_id,
-                e.kind.value,
-                e.at.isoformat(),
-                f"{e.time:%H:%M}" if e.time else None,
-                source,
-            )
+            (case_id, e.kind.value, e.at.isoformat(), f"{e.time:%H:%M}" if e.time else None, source)
             for e in case.events
         ],
     )
-    _log(connection, ref, "case:add", None, _summary(case))
 
 
 def _summary(case: Case) -> str:
@@ -262,19 +262,7 @@ def save_changes(
             (*_fact_values(new.facts), _now(), record.id),
         )
         connection.execute("DELETE FROM events WHERE case_id = ?", (record.id,))
-        connection.executemany(
-            "INSERT INTO events (case_id, kind, day, time, source) VALUES (?, ?, ?, ?, ?)",
-            [
-                (
-                    record.id,
-                    e.kind.value,
-                    e.at.isoformat(),
-                    f"{e.time:%H:%M}" if e.time else None,
-                    source,
-                )
-                for e in new.events
-            ],
-        )
+        _insert_events(connection, record.id, new, source)
         for what, before, after in differences:
             _log(connection, record.ref, what, before, after)
     return differences
@@ -325,6 +313,13 @@ def remove(connection: sqlite3.Connection, record: CaseRecord) -> None:
         _log(connection, record.ref, "case:remove", record.status, None)
 
 
+def _entered(event: Event) -> tuple[EventKind, date]:
+    """An event as `make_case` takes it back: its day, or its local date and time."""
+    if event.time is None:
+        return event.kind, event.at
+    return event.kind, datetime.combine(event.at, event.time)
+
+
 def with_events(case: Case, facts: Facts, events: Iterable[tuple[EventKind, date]]) -> Case:
     """`case` with `facts` and the given events replacing (or, for repeatable ones, added to)
     the events of the same kind."""
@@ -336,10 +331,7 @@ def with_events(case: Case, facts: Facts, events: Iterable[tuple[EventKind, date
     for event in case.events:
         if event.derived or event.kind in replaced:
             continue
-        value: date = event.at
-        if event.time is not None:
-            value = datetime.combine(event.at, event.time)
-        pairs.append((event.kind, value))
+        pairs.append(_entered(event))
     pairs.extend(given)
     # In the order of the procedure, as a case entered afresh: the same dates give an equal Case.
     order = {kind: number for number, kind in enumerate(EventKind)}
@@ -356,9 +348,7 @@ def without_event(case: Case, kind: EventKind, day: date | None) -> Case:
     ]
     if len(kept) == len(case.events):
         raise InputError("event.not-in-case", field="event", value=kind.value)
-    pairs: list[tuple[EventKind, date]] = [
-        (e.kind, datetime.combine(e.at, e.time) if e.time else e.at) for e in kept
-    ]
+    pairs = [_entered(e) for e in kept]
     facts = case.facts
     if kind is EventKind.OQTF_NOTIFIED and not any(e.kind is kind for e in kept):
         # The OQTF facts describe the OQTF: they go with it.

@@ -110,7 +110,6 @@ def count(
     (same day, same period, same calendar) many times. Territories with the same calendar share
     the cache; a coverage error still names the territory asked about.
     """
-    check_covered(trigger, calendar.territory)
     shared = _shared_calendar(calendar)
     try:
         return _count(trigger, period, method, shared, extension_citation)
