@@ -210,14 +210,14 @@ def case_add(
 def _print_moves(old: Computation, new: Computation, lang: str) -> int:
     """The deadlines that move, appear or disappear; their number."""
     from deadlines.dates import format_instant, format_long
-    from deadlines.engine import Deadline, deadline_key
+    from deadlines.engine import Deadline
 
     def when(deadline: Deadline) -> str:
         at = deadline.due_at
         return format_long(deadline.due, lang) if at is None else format_instant(at, lang)
 
-    before = {deadline_key(d.evaluation): d for d in old.deadlines}
-    after = {deadline_key(d.evaluation): d for d in new.deadlines}
+    before = {d.key: d for d in old.deadlines}
+    after = {d.key: d for d in new.deadlines}
     lines = []
     sep = " : " if lang == "fr" else ": "
     for key in sorted(set(before) | set(after)):
@@ -226,7 +226,7 @@ def _print_moves(old: Computation, new: Computation, lang: str) -> int:
             lines.append(f"  + {b.rule.title.get(lang)}{sep}{when(b)}")
         elif b is None and a is not None:
             lines.append(f"  - {a.rule.title.get(lang)}{sep}{when(a)}")
-        elif a is not None and b is not None and a.evaluation.safe.end != b.evaluation.safe.end:
+        elif a is not None and b is not None and a.end != b.end:
             lines.append(f"  ~ {a.rule.title.get(lang)}{sep}{when(a)} → {when(b)}")
     if lines:
         _say("Échéances qui changent :", "Deadlines that change:", lang, err=False)
@@ -417,7 +417,7 @@ def case_list(
         rows = []
         for record in records:
             deadlines = (
-                [d for d in _computation(record, as_of).deadlines if is_open(d)]
+                [d.listed for d in _computation(record, as_of).deadlines if is_open(d.listed)]
                 if record.case.events
                 else []
             )
@@ -477,7 +477,6 @@ def case_done(
         from caseload import store
         from cli import reference_time
         from deadlines.dates import parse_date
-        from deadlines.engine import deadline_key
         from deadlines.errors import InputError
         from deadlines.rules import all_rules
 
@@ -505,7 +504,7 @@ def case_done(
             days = ", ".join(d.trigger.at.isoformat() for d in matching)
             raise InputError("rule.ambiguous", field="trigger-date", value=rule, choices=days)
         when = parse_date(on, "on") if on else reference_time(as_of, record.case.where.time_zone)[0]
-        store.mark_done(connection, record, deadline_key(matching[0].evaluation), when)
+        store.mark_done(connection, record, matching[0].key, when)
         _say(
             f"« {matching[0].rule.title.get('fr')} » marqué fait le {when:%d/%m/%Y}.",
             f"'{matching[0].rule.title.get('en')}' marked done on {when.isoformat()}.",

@@ -204,7 +204,7 @@ def count_deadlines(path: Path, as_of: date, stats: Stats) -> None:
     for record in records:
         computation = compute(record.case, as_of, None, record.done)
         total += len(computation.deadlines)
-        opened += sum(is_open(d) for d in computation.deadlines)
+        opened += sum(is_open(d.listed) for d in computation.deadlines)
     stats.deadlines_as_of = as_of.isoformat()
     stats.deadlines_total = total
     stats.deadlines_per_case = round(total / len(records), 2) if records else 0.0

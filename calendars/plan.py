@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from deadlines.engine import Computation, Deadline, State, deadline_key
+from deadlines.engine import Computation, Listed, State
 from deadlines.messages import name, render_note
 from deadlines.rules.model import Kind, Who
 
@@ -102,13 +102,13 @@ def parse_reminders(text: str | None) -> Reminders:
     )
 
 
-def uid(ref: str, deadline: Deadline, suffix: str = "") -> str:
+def uid(ref: str, deadline: Listed, suffix: str = "") -> str:
     """Stable across corrections: from the reference, the rule, the trigger kind and rank only.
 
     Never from a date or a name, so re-importing after a corrected date updates the same event.
     The reference is hashed so that the UID stays a plain token whatever the reference holds.
     """
-    key = deadline_key(deadline.evaluation)
+    key = deadline.key
     digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:16]
     parts = [key.rule, key.trigger, str(key.rank)]
     if suffix:
@@ -166,20 +166,19 @@ def _when(day: date, at: datetime | None, lang: str) -> str:
     return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
 
 
-def _description(deadline: Deadline, lang: str) -> str:
+def _description(deadline: Listed, lang: str) -> str:
     from deadlines import LAW_AS_OF
 
     labels = LABELS[lang]
-    evaluation = deadline.evaluation
     lines = [labels["safe"].format(day=_when(deadline.due, deadline.due_at, lang))]
-    if evaluation.latest_reading.end != evaluation.safe.end:
+    if deadline.latest_end != deadline.end:
         lines.append(
             labels["arguable"].format(day=_when(deadline.latest, deadline.latest_at, lang))
         )
     lines.append(
         labels["basis"].format(
-            basis=", ".join(evaluation.basis),
-            status=name(f"status.{evaluation.status.value}", lang),
+            basis=", ".join(deadline.basis),
+            status=name(f"status.{deadline.status.value}", lang),
         )
     )
     lines.extend(labels["warning"].format(text=render_note(w, lang)) for w in deadline.warnings)
@@ -187,7 +186,7 @@ def _description(deadline: Deadline, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _is_exported(deadline: Deadline, options: ExportOptions) -> bool:
+def _is_exported(deadline: Listed, options: ExportOptions) -> bool:
     if deadline.state is State.DONE:
         return False  # nothing left to do: no reminder (the caseload cancels it)
     if deadline.rule.who is Who.APPLICANT and deadline.rule.kind is Kind.DEADLINE:
@@ -197,9 +196,14 @@ def _is_exported(deadline: Deadline, options: ExportOptions) -> bool:
 
 def plan(computation: Computation, options: ExportOptions) -> tuple[PlannedEvent, ...]:
     """The events of one case, in the order of its deadlines, reminders after their deadline."""
+    return plan_listed(tuple(d.listed for d in computation.deadlines), options)
+
+
+def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[PlannedEvent, ...]:
+    """`plan` from the deadlines as a list sees them (the caseload's export reads its memo)."""
     events: list[PlannedEvent] = []
     labels = LABELS[options.lang]
-    for deadline in computation.deadlines:
+    for deadline in deadlines:
         if not _is_exported(deadline, options):
             continue
         rule = deadline.rule

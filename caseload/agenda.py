@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from caseload.store import CaseRecord
-from deadlines.engine import Deadline, State, compute
+from deadlines.engine import Listed, State, compute
 from deadlines.errors import CoverageError
 from deadlines.rules.model import Kind, Who
 
@@ -15,7 +15,7 @@ from deadlines.rules.model import Kind, Who
 @dataclass(frozen=True)
 class AgendaRow:
     ref: str
-    deadline: Deadline
+    deadline: Listed
     now: datetime | None = None  # the case's reference instant, for an hour deadline's minutes
 
 
@@ -36,7 +36,7 @@ class Agenda:
         return tuple(r for r in self.rows if r.deadline.state is State.OVERDUE)
 
 
-def is_open(deadline: Deadline) -> bool:
+def is_open(deadline: Listed) -> bool:
     """A deadline the person must still meet (not done, not information, not a window)."""
     rule = deadline.rule
     return (
@@ -61,8 +61,8 @@ def agenda(records: Iterable[CaseRecord], reference: Reference, days: int) -> Ag
             skipped.append((record.ref, error.key))
             continue
         for deadline in computation.deadlines:
-            if is_open(deadline) and deadline.due <= until:
-                rows.append(AgendaRow(record.ref, deadline, now))
+            if is_open(deadline.listed) and deadline.due <= until:
+                rows.append(AgendaRow(record.ref, deadline.listed, now))
     rows.sort(
         key=lambda r: (
             r.deadline.state is not State.OVERDUE,

@@ -114,42 +114,6 @@ class Evaluation:
         return self.latest_reading.at
 
 
-@dataclass(frozen=True)
-class Deadline:
-    evaluation: Evaluation
-    state: State
-    days_left: int
-    warnings: tuple[Note, ...]
-
-    @property
-    def rule(self) -> Rule:
-        return self.evaluation.rule
-
-    @property
-    def trigger(self) -> Event:
-        return self.evaluation.trigger
-
-    @property
-    def due(self) -> date:
-        return self.evaluation.due
-
-    @property
-    def latest(self) -> date:
-        return self.evaluation.latest
-
-    @property
-    def due_at(self) -> datetime | None:
-        return self.evaluation.due_at
-
-    @property
-    def latest_at(self) -> datetime | None:
-        return self.evaluation.latest_at
-
-    @property
-    def end(self) -> datetime:
-        return self.evaluation.safe.end
-
-
 @dataclass(frozen=True, order=True)
 class DeadlineKey:
     """What identifies a deadline across corrections of its dates: rule, trigger kind, rank."""
@@ -163,10 +127,113 @@ def deadline_key(evaluation: Evaluation) -> DeadlineKey:
     """Stable when a date is corrected or a disputed start is added: a rule whose start is
     disputed (the certificate: filing or availability) is keyed by its first trigger kind,
     whichever of its starts the case has."""
-    trigger = evaluation.trigger
-    rule = evaluation.rule
+    return _key(evaluation.rule, evaluation.trigger)
+
+
+def _key(rule: Rule, trigger: Event) -> DeadlineKey:
     kind = rule.triggers[0] if rule.start is StartPolicy.DISPUTED_START else trigger.kind
     return DeadlineKey(rule.id, kind.value, trigger.rank)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A deadline as a list of many deadlines needs it, whatever the as-of day: its dates, basis,
+    status and warnings, without its readings and steps.
+
+    What `agenda`, `export` and `case list` read; the caseload keeps it as a memo keyed by the
+    case's events and the engine's own fingerprint (caseload/memo.py), never as the truth.
+    """
+
+    rule: Rule
+    trigger: Event
+    key: DeadlineKey
+    due: date  # the safe reading's last day (local)
+    due_at: datetime | None  # its exact end, for an hour period (aware, in the case's zone)
+    latest: date
+    latest_at: datetime | None
+    end: datetime  # when the safe reading is over, in UTC
+    latest_end: datetime  # when the latest reading is over, in UTC
+    basis: tuple[str, ...]
+    status: Status
+    warnings: tuple[Note, ...]
+    done_by_event: bool  # the event that fulfils the rule (rule.done_by) is in the case
+
+
+class _Dated:
+    """The brief's fields, read through `self.brief` (Deadline and Listed share them)."""
+
+    brief: Brief
+
+    @property
+    def rule(self) -> Rule:
+        return self.brief.rule
+
+    @property
+    def trigger(self) -> Event:
+        return self.brief.trigger
+
+    @property
+    def key(self) -> DeadlineKey:
+        return self.brief.key
+
+    @property
+    def due(self) -> date:
+        return self.brief.due
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.brief.due_at
+
+    @property
+    def latest(self) -> date:
+        return self.brief.latest
+
+    @property
+    def latest_at(self) -> datetime | None:
+        return self.brief.latest_at
+
+    @property
+    def end(self) -> datetime:
+        return self.brief.end
+
+    @property
+    def latest_end(self) -> datetime:
+        return self.brief.latest_end
+
+    @property
+    def basis(self) -> tuple[str, ...]:
+        return self.brief.basis
+
+    @property
+    def status(self) -> Status:
+        return self.brief.status
+
+    @property
+    def warnings(self) -> tuple[Note, ...]:
+        return self.brief.warnings
+
+
+@dataclass(frozen=True)
+class Listed(_Dated):
+    """A brief seen on a given day: what a list shows (state, days left)."""
+
+    brief: Brief
+    state: State
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Deadline(_Dated):
+    """A deadline in full: its evaluation (every reading, with its steps) and its brief."""
+
+    evaluation: Evaluation
+    brief: Brief
+    state: State
+    days_left: int
+
+    @property
+    def listed(self) -> Listed:
+        return Listed(self.brief, self.state, self.days_left)
 
 
 @dataclass(frozen=True)
@@ -401,30 +468,43 @@ def _trigger_groups(rule: Rule, events: list[Event]) -> Iterator[tuple[Event, ..
                 yield (event,)
 
 
-def _state(
-    rule: Rule,
-    evaluation: Evaluation,
-    as_of: date,
-    now: datetime | None,
-    case: Case,
-    done: frozenset[DeadlineKey],
+def state_of(
+    brief: Brief, as_of: date, now: datetime | None, done: frozenset[DeadlineKey]
 ) -> State:
-    if rule.done_by is not None and case.first(rule.done_by) is not None:
+    """Where a deadline stands on `as_of` (and at `now`, an aware instant, when known)."""
+    if brief.done_by_event:
         return State.DONE
-    if deadline_key(evaluation) in done:
+    if brief.key in done:
         return State.DONE  # marked done by the caseworker (caseload `case done`)
-    due = evaluation.due
-    if rule.kind is Kind.WINDOW_OPENS:
+    due = brief.due
+    if brief.rule.kind is Kind.WINDOW_OPENS:
         return State.NOT_YET_OPEN if as_of < due else State.OPEN
-    if (
-        now is not None
-        and evaluation.due_at is not None
-        and now.astimezone(UTC) > evaluation.safe.end
-    ):
+    if now is not None and brief.due_at is not None and now.astimezone(UTC) > brief.end:
         return State.OVERDUE  # an hour deadline is over at its exact instant, not at midnight
     if due < as_of:
         return State.OVERDUE
     return State.DUE_TODAY if due == as_of else State.UPCOMING
+
+
+def reference_in(time_zone: str, as_of: date, now: datetime | None) -> tuple[date, datetime | None]:
+    """The reference day and instant on the case's own clock: `now` decides the day."""
+    if now is None:
+        return as_of, None
+    now = now.astimezone(ZoneInfo(time_zone))
+    return now.date(), now
+
+
+def listed(
+    briefs: tuple[Brief, ...],
+    time_zone: str,
+    as_of: date,
+    now: datetime | None = None,
+    done: frozenset[DeadlineKey] = frozenset(),
+) -> tuple[Listed, ...]:
+    """The briefs of one case (in their order) seen on `as_of`: what `compute` would say of
+    each, without the readings."""
+    as_of, now = reference_in(time_zone, as_of, now)
+    return tuple(Listed(b, state_of(b, as_of, now, done), (b.due - as_of).days) for b in briefs)
 
 
 def express_refusal(case: Case) -> Event | None:
@@ -510,12 +590,25 @@ def compute(
     deadline that ends today is already over. `done` lists the deadlines the caseworker marked
     as done (they stay computed, in state `done`).
     """
+    as_of, now = reference_in(case.where.time_zone, as_of, now)
+    evaluated, notes = _evaluated(case)
+    deadlines = tuple(
+        Deadline(evaluation, brief, state_of(brief, as_of, now, done), (brief.due - as_of).days)
+        for evaluation, brief in evaluated
+    )
+    return Computation(case, as_of, deadlines, notes, now)
+
+
+def briefs(case: Case) -> tuple[Brief, ...]:
+    """The case's deadlines as briefs, in `compute`'s order: the part that does not depend on
+    the as-of day (what the caseload memoises)."""
+    return tuple(brief for _, brief in _evaluated(case)[0])
+
+
+def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, ...]]:
     where = case.where
-    if now is not None:
-        now = now.astimezone(ZoneInfo(where.time_zone))
-        as_of = now.date()
     events = list(case.events)
-    deadlines: list[Deadline] = []
+    evaluated: list[tuple[Evaluation, Brief]] = []
     notes: list[Note] = []
     for rule in all_rules():
         replaced = rule.replaced_by is not None and case.first(rule.replaced_by) is not None
@@ -546,15 +639,7 @@ def compute(
                 continue  # no variant applies to these facts (e.g. no departure period)
             status = _status(evaluation)
             if status is not evaluation.status:
-                evaluation = Evaluation(
-                    evaluation.rule,
-                    evaluation.trigger,
-                    evaluation.readings,
-                    evaluation.basis,
-                    status,
-                    evaluation.notes,
-                    evaluation.warnings,
-                )
+                evaluation = replace(evaluation, status=status)
             if rule.produces is not None:
                 refusal = express_refusal(case)
                 if refusal is not None and refusal.at <= evaluation.due:
@@ -568,14 +653,40 @@ def compute(
                     )
                     continue
                 events.append(Event(rule.produces, evaluation.due, derived=True))
-            deadlines.append(
-                Deadline(
-                    evaluation,
-                    _state(rule, evaluation, as_of, now, case, done),
-                    (evaluation.due - as_of).days,
-                    _context_warnings(evaluation, case),
-                )
-            )
-    order = {rule.id: index for index, rule in enumerate(all_rules())}
-    deadlines.sort(key=lambda d: (d.end, order[d.rule.id], d.trigger.at, d.trigger.rank))
-    return Computation(case, as_of, tuple(deadlines), tuple(dict.fromkeys(notes)), now)
+            evaluated.append((evaluation, _brief(evaluation, case)))
+    order = _rule_order()
+    evaluated.sort(
+        key=lambda pair: (
+            pair[1].end,
+            order[pair[1].rule.id],
+            pair[1].trigger.at,
+            pair[1].trigger.rank,
+        )
+    )
+    return evaluated, tuple(dict.fromkeys(notes))
+
+
+@lru_cache(maxsize=1)
+def _rule_order() -> dict[str, int]:
+    return {rule.id: index for index, rule in enumerate(all_rules())}
+
+
+def _brief(evaluation: Evaluation, case: Case) -> Brief:
+    rule = evaluation.rule
+    safe = evaluation.safe
+    latest = evaluation.latest_reading
+    return Brief(
+        rule,
+        evaluation.trigger,
+        deadline_key(evaluation),
+        safe.due,
+        safe.at,
+        latest.due,
+        latest.at,
+        safe.end,
+        latest.end,
+        evaluation.basis,
+        evaluation.status,
+        _context_warnings(evaluation, case),
+        rule.done_by is not None and case.first(rule.done_by) is not None,
+    )

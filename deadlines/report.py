@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from deadlines import LAW_AS_OF, __version__
-from deadlines.engine import Computation, Deadline, ReadingResult
+from deadlines.engine import Computation, Deadline, Listed, ReadingResult
 from deadlines.explain import Step
 from deadlines.messages import render_note, render_step
 
@@ -52,10 +52,9 @@ def reading_to_dict(result: ReadingResult, lang: str) -> dict[str, Any]:
     }
 
 
-def deadline_summary(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
+def deadline_summary(deadline: Listed, lang: str, now: datetime | None = None) -> dict[str, Any]:
     """A deadline without its readings and steps: what a list of many deadlines needs (the
     agenda). `deadline_to_dict` adds the rest (`case show REF --format json`, `compute`)."""
-    evaluation = deadline.evaluation
     return {
         "rule": deadline.rule.id,
         "title": deadline.rule.title.get(lang),
@@ -68,8 +67,8 @@ def deadline_summary(deadline: Deadline, lang: str, now: datetime | None = None)
         "due": when(deadline.due, deadline.due_at),
         "due_day": deadline.due.isoformat(),
         "latest": when(deadline.latest, deadline.latest_at),
-        "basis": list(evaluation.basis),
-        "status": evaluation.status.value,
+        "basis": list(deadline.basis),
+        "status": deadline.status.value,
         "state": deadline.state.value,
         "days_left": deadline.days_left,
         # Whole minutes to an hour deadline's exact end, when the reference instant is known.
@@ -85,7 +84,7 @@ def deadline_summary(deadline: Deadline, lang: str, now: datetime | None = None)
 def deadline_to_dict(deadline: Deadline, lang: str, now: datetime | None = None) -> dict[str, Any]:
     evaluation = deadline.evaluation
     rule = deadline.rule
-    summary = deadline_summary(deadline, lang, now)
+    summary = deadline_summary(deadline.listed, lang, now)
     return {
         **summary,
         "who": rule.who.value,
