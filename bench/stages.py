@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -89,30 +90,41 @@ class Stages:
 def agenda_stages(db: Path, days: int, as_of: str, profile: bool) -> None:
     stages = Stages(profile)
     with stages.stage("import store, engine"):
-        from caseload import store
-        from caseload.agenda import agenda, agenda_to_dict
+        from caseload.agenda import agenda, agenda_to_dict, may_show
         from caseload.db import connect
+        from caseload.memo import listings
         from cli_caseload import _reference
-    connection = stages.run("connect", lambda: connect(db, create=False))
-    records = stages.run(
-        "load (store.load: rows -> validated Case)", lambda: store.load(connection)
-    )
-    reference = _reference(as_of)
-    result = stages.run(
-        f"compute ({len(records)} cases, agenda())", lambda: agenda(records, reference, days)
-    )
-    print(
-        f"  -> {len(result.rows)} rows, {len(result.overdue)} overdue, {len(result.skipped)} skip"
-    )
-    with stages.stage("JSON (agenda_to_dict + dumps)"):
-        import json
+    with tempfile.TemporaryDirectory(prefix="deadlines-stages-") as folder:
+        work = Path(folder) / "work.db"
+        shutil.copyfile(db, work)
+        connection = stages.run("connect (and migrate a copy)", lambda: connect(work, create=False))
+        connection.execute("DELETE FROM computed")
+        connection.commit()
+        reference = _reference(as_of)
+        latest_day = reference("Europe/Paris")[0] + timedelta(days=days + 1)
+        wanted = may_show(latest_day)
+        stages.run(
+            "listings, memo cold (engine for every case, rows written)",
+            lambda: listings(connection, reference, wanted=wanted),
+        )
+        found = stages.run(
+            "listings, memo warm (rows read, wanted briefs decoded)",
+            lambda: listings(connection, reference, wanted=wanted),
+        )
+        result = stages.run(f"agenda() ({len(found)} cases)", lambda: agenda(found, days))
+        print(
+            f"  -> {len(result.rows)} rows, {len(result.overdue)} overdue, "
+            f"{len(result.skipped)} skip"
+        )
+        with stages.stage("JSON (agenda_to_dict + dumps)"):
+            import json
 
-        json.dumps(agenda_to_dict(result, "fr"), ensure_ascii=False, indent=2)
-    with stages.stage("import rendering.caseload (rich)"):
-        from rendering.caseload import render_agenda
-    with stages.stage("table (render_agenda, rich)"):
-        render_agenda(result, "fr", io.StringIO())
-    connection.close()
+            json.dumps(agenda_to_dict(result, "fr"), ensure_ascii=False, indent=2)
+        with stages.stage("import rendering.caseload (rich)"):
+            from rendering.caseload import render_agenda
+        with stages.stage("table (render_agenda, rich)"):
+            render_agenda(result, "fr", io.StringIO())
+        connection.close()
     stages.report()
 
 

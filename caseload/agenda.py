@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from caseload.store import CaseRecord
-from deadlines.engine import Listed, State, compute
-from deadlines.errors import CoverageError
+from caseload.memo import Listing, Wanted
+from deadlines.engine import Listed, State
+from deadlines.rules import all_rules
 from deadlines.rules.model import Kind, Who
 
 
@@ -17,12 +17,6 @@ class AgendaRow:
     ref: str
     deadline: Listed
     now: datetime | None = None  # the case's reference instant, for an hour deadline's minutes
-
-
-# The reference day and instant for a time zone: each case is seen from its own territory's
-# clock, so a Réunion case turns over to the next day three hours (two in summer) before a Paris
-# one.
-Reference = Callable[[str], tuple[date, datetime | None]]
 
 
 @dataclass(frozen=True)
@@ -46,23 +40,20 @@ def is_open(deadline: Listed) -> bool:
     )
 
 
-def agenda(records: Iterable[CaseRecord], reference: Reference, days: int) -> Agenda:
+def agenda(listings: Iterable[Listing], days: int) -> Agenda:
     """Overdue first, then by date: every open deadline due within `days` of each case's today."""
     rows: list[AgendaRow] = []
     skipped: list[tuple[str, str]] = []
-    for record in records:
-        if not record.case.events:
+    for listing in listings:
+        if not listing.has_events:
             continue
-        as_of, now = reference(record.case.where.time_zone)
-        until = as_of + timedelta(days=days)
-        try:
-            computation = compute(record.case, as_of, now, record.done)
-        except CoverageError as error:
-            skipped.append((record.ref, error.key))
+        if listing.error is not None:
+            skipped.append((listing.ref, listing.error))
             continue
-        for deadline in computation.deadlines:
-            if is_open(deadline.listed) and deadline.due <= until:
-                rows.append(AgendaRow(record.ref, deadline.listed, now))
+        until = listing.as_of + timedelta(days=days)
+        for deadline in listing.deadlines:
+            if is_open(deadline) and deadline.due <= until:
+                rows.append(AgendaRow(listing.ref, deadline, listing.now))
     rows.sort(
         key=lambda r: (
             r.deadline.state is not State.OVERDUE,
@@ -72,6 +63,20 @@ def agenda(records: Iterable[CaseRecord], reference: Reference, days: int) -> Ag
         )
     )
     return Agenda(days, tuple(rows), tuple(skipped))
+
+
+def may_show(latest_day: date) -> Wanted:
+    """Which memo briefs the agenda may show, read before anything is decoded: deadlines the
+    applicant must meet, not fulfilled by an event of the case, whose last day is at most
+    `latest_day` (the latest today of any case, plus the window). `agenda` then applies each
+    case's own today and the done marks."""
+    return Wanted(
+        rules=frozenset(
+            r.id for r in all_rules() if r.who is Who.APPLICANT and r.kind is Kind.DEADLINE
+        ),
+        until=latest_day,
+        pending=True,
+    )
 
 
 def agenda_to_dict(result: Agenda, lang: str) -> dict[str, object]:

@@ -71,5 +71,56 @@ CREATE TABLE exported (
 CREATE INDEX exported_by_ref ON exported (ref);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Version 3: a memo of each case's deadline briefs for the lists (caseload/memo.py): `computed`
+# says what a case's memo was computed from (and the error key when it could not be), and
+# `computed_deadlines` holds one brief per row (caseload/memo.py BRIEF_COLUMNS: days as
+# ordinals, instants as POSIX seconds); the lists filter on its rule, last day and fulfilling
+# event before reading anything. Never the truth: a memo
+# holds for the case's `revision` it was computed from and the engine's fingerprint, and the
+# triggers below raise the revision on any change to the case's events or facts, whatever writes
+# it, so a stale memo is recognised and computed again.
+V3 = """
+ALTER TABLE cases ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE computed (
+    case_id INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL,
+    engine TEXT NOT NULL,
+    error TEXT
+);
+CREATE TABLE computed_deadlines (
+    case_id INTEGER NOT NULL REFERENCES computed (case_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    due INTEGER NOT NULL,
+    done_by_event INTEGER NOT NULL,
+    trigger_kind TEXT NOT NULL,
+    trigger_day INTEGER NOT NULL,
+    trigger_rank INTEGER NOT NULL,
+    trigger_derived INTEGER NOT NULL,
+    trigger_time TEXT,
+    key_trigger TEXT NOT NULL,
+    key_rank INTEGER NOT NULL,
+    due_at INTEGER,
+    latest INTEGER NOT NULL,
+    latest_at INTEGER,
+    end_at INTEGER NOT NULL,
+    latest_end_at INTEGER NOT NULL,
+    basis TEXT NOT NULL,
+    status TEXT NOT NULL,
+    warnings TEXT,
+    PRIMARY KEY (case_id, position)
+) WITHOUT ROWID;
+CREATE TRIGGER revision_event_insert AFTER INSERT ON events
+BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.case_id; END;
+CREATE TRIGGER revision_event_update AFTER UPDATE ON events
+BEGIN UPDATE cases SET revision = revision + 1 WHERE id IN (OLD.case_id, NEW.case_id); END;
+CREATE TRIGGER revision_event_delete AFTER DELETE ON events
+BEGIN UPDATE cases SET revision = revision + 1 WHERE id = OLD.case_id; END;
+CREATE TRIGGER revision_facts AFTER UPDATE OF
+    territory, appeal_info, channel, oqtf_decided, departure_period, custody, oqtf_ground
+    ON cases
+BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 LATEST = len(MIGRATIONS)

@@ -89,7 +89,7 @@ def _fact_values(facts: Facts) -> tuple[object, ...]:
     )
 
 
-def _facts(row: sqlite3.Row | tuple[object, ...]) -> Facts:
+def facts_from_row(row: sqlite3.Row | tuple[object, ...]) -> Facts:
     territory, appeal_info, channel, decided, departure, custody, ground = row
     return Facts(
         territory=str(territory),
@@ -114,7 +114,7 @@ def _event_pair(kind: str, day: str, at: str | None) -> tuple[EventKind, date]:
     return EventKind(kind), parsed
 
 
-def _case(facts: Facts, rows: Iterable[tuple[str, str, str | None]]) -> Case:
+def case_from_rows(facts: Facts, rows: Iterable[tuple[str, str, str | None]]) -> Case:
     return make_case([_event_pair(kind, day, at) for kind, day, at in rows], facts)
 
 
@@ -175,7 +175,7 @@ def load(
             CaseRecord(
                 case_id,
                 ref,
-                _case(_facts(row[5:]), events.get(case_id, [])),
+                case_from_rows(facts_from_row(row[5:]), events.get(case_id, [])),
                 status,
                 created,
                 updated,

@@ -474,7 +474,7 @@ def state_of(
     """Where a deadline stands on `as_of` (and at `now`, an aware instant, when known)."""
     if brief.done_by_event:
         return State.DONE
-    if brief.key in done:
+    if done and brief.key in done:
         return State.DONE  # marked done by the caseworker (caseload `case done`)
     due = brief.due
     if brief.rule.kind is Kind.WINDOW_OPENS:
@@ -503,6 +503,8 @@ def listed(
 ) -> tuple[Listed, ...]:
     """The briefs of one case (in their order) seen on `as_of`: what `compute` would say of
     each, without the readings."""
+    if not briefs:
+        return ()
     as_of, now = reference_in(time_zone, as_of, now)
     return tuple(Listed(b, state_of(b, as_of, now, done), (b.due - as_of).days) for b in briefs)
 

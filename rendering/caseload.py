@@ -57,22 +57,37 @@ PLAIN_FROM = 500
 
 
 def _plain_agenda(result: Agenda, lang: str, title: str, out: TextIO) -> None:
-    rows = [
-        (
-            row.ref,
-            f"{row.deadline.days_left:+d}",
-            name(f"state.{row.deadline.state.value}", lang),
-            when(row.deadline.due, row.deadline.due_at, lang),
-            row.deadline.rule.title.get(lang),
+    # Thousands of rows share a few hundred days, states and titles: each is worded once. The
+    # zone is part of a day's key: equal instants of two zones read differently.
+    days: dict[tuple[object, ...], str] = {}
+    states: dict[State, str] = {}
+    titles: dict[str, str] = {}
+    rows = []
+    for row in result.rows:
+        deadline = row.deadline
+        due, at, state, rule = deadline.due, deadline.due_at, deadline.state, deadline.rule
+        day_key = (due, at, at and at.tzinfo)
+        if day_key not in days:
+            days[day_key] = when(due, at, lang)
+        if state not in states:
+            states[state] = name(f"state.{state.value}", lang)
+        if rule.id not in titles:
+            titles[rule.id] = rule.title.get(lang)
+        rows.append(
+            (
+                row.ref,
+                f"{deadline.days_left:+d}",
+                states[state],
+                days[day_key],
+                titles[rule.id],
+            )
         )
-        for row in result.rows
-    ]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     out.write(title + "\n")
-    for ref, days, state, due, what in rows:
+    for ref, left, state_text, day_text, what in rows:
         out.write(
-            f"{ref:<{widths[0]}}  {days:>{widths[1]}}  {state:<{widths[2]}}  "
-            f"{due:<{widths[3]}}  {what}\n"
+            f"{ref:<{widths[0]}}  {left:>{widths[1]}}  {state_text:<{widths[2]}}  "
+            f"{day_text:<{widths[3]}}  {what}\n"
         )
 
 
