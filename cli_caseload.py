@@ -438,6 +438,9 @@ def case_list(
                         "days_left": following.days_left,
                     },
                     "updated": listing.updated,
+                    # The message key when its deadlines cannot be computed (a date past the
+                    # holiday data): `case show REF` says why in full.
+                    "error": listing.error,
                 }
             )
         if output_format == "json":

@@ -42,11 +42,13 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
             ("actif" if row["status"] == "active" else "archivé") if fr else row["status"],
             str(row["open"]),
             str(row["overdue"]),
-            "—"
+            (("non calculé : " if fr else "not computed: ") + row["error"])
+            if row.get("error")
+            else "—"
             if following is None
             else f"{format_long(date.fromisoformat(following['due']), lang)} — "
             f"{following['title']}",
-            style="bold red" if row["overdue"] else "",
+            style="bold red" if row["overdue"] or row.get("error") else "",
         )
     console.print(table)
 

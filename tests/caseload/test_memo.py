@@ -291,3 +291,20 @@ def test_the_agenda_filter_reads_only_what_it_may_show(connection: sqlite3.Conne
             if d.rule.id in wanted.rules and d.due <= latest and not d.brief.done_by_event
         )
         assert filtered[ref] == expected, ref
+
+
+def test_case_list_names_a_case_it_cannot_compute_instead_of_failing(db: Path) -> None:
+    from tests.caseload.helpers import as_json, ok
+
+    connection = connect(db)
+    store.add(connection, "FAR", _case((EventKind.APPLICATION_FILED, date(2050, 11, 6))))
+    store.add(connection, "NEAR", _case(FILED))
+    connection.close()
+    for _ in range(2):  # cold, then from the memo
+        cases = {c["ref"]: c for c in as_json(db, "case", "list", "--as-of", "15/01/2026")["cases"]}
+        assert cases["FAR"]["error"] == "coverage.year"
+        assert cases["FAR"]["next"] is None
+        assert cases["NEAR"]["error"] is None
+        assert cases["NEAR"]["next"]["rule"] == "certificate"
+        table = ok(db, "case", "list", "--as-of", "15/01/2026").stdout
+        assert "non calculé : coverage.year" in table
