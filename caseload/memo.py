@@ -22,8 +22,8 @@ import sqlite3
 import sys
 import zoneinfo
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -214,7 +214,31 @@ def brief_row(case_id: int, position: int, brief: Brief) -> tuple[object, ...]:
     )
 
 
-def brief_from_row(row: tuple[Any, ...], rule: Rule, zone: ZoneInfo) -> Brief:
+@dataclass
+class Shared:
+    """Values many rows repeat (the same instants, the same citations), decoded once per read:
+    a caseload has thousands of deadlines ending on a few hundred days."""
+
+    instants: dict[tuple[int, tzinfo], datetime] = field(default_factory=dict)
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def instant(self, stamp: int, zone: tzinfo) -> datetime:
+        key = (stamp, zone)
+        found = self.instants.get(key)
+        if found is None:
+            found = self.instants[key] = datetime.fromtimestamp(stamp, zone)
+        return found
+
+    def basis(self, text: str) -> tuple[str, ...]:
+        found = self.bases.get(text)
+        if found is None:
+            found = self.bases[text] = tuple(text.split("\n")) if text else ()
+        return found
+
+
+def brief_from_row(
+    row: tuple[Any, ...], rule: Rule, zone: ZoneInfo, shared: Shared | None = None
+) -> Brief:
     """The brief of a `computed_deadlines` row (BRIEF_COLUMNS), whose rule is `rule`."""
     (
         _,
@@ -237,7 +261,8 @@ def brief_from_row(row: tuple[Any, ...], rule: Rule, zone: ZoneInfo) -> Brief:
         warnings,
     ) = row
     day = date.fromordinal
-    instant = datetime.fromtimestamp
+    values = shared or Shared()
+    instant = values.instant
     return Brief(
         rule,
         Event(
@@ -254,7 +279,7 @@ def brief_from_row(row: tuple[Any, ...], rule: Rule, zone: ZoneInfo) -> Brief:
         None if latest_at is None else instant(latest_at, zone),
         instant(end, UTC),
         instant(latest_end, UTC),
-        tuple(basis.split("\n")) if basis else (),
+        values.basis(basis),
         _STATUS[status],
         tuple(_note_from_json(w) for w in json.loads(warnings)) if warnings else (),
         bool(done_by_event),
@@ -331,6 +356,7 @@ def _briefs(
         conditions.append("done_by_event = 0")
     found: dict[int, list[Brief]] = {}
     rules: dict[str, Rule] = {}
+    shared = Shared()
     for case_id, *row in connection.execute(
         f"SELECT case_id, {', '.join(BRIEF_COLUMNS)} FROM computed_deadlines "
         f"WHERE {' AND '.join(conditions)} ORDER BY case_id, position",
@@ -343,7 +369,7 @@ def _briefs(
             if rule is None:  # cannot happen while the engine's fingerprint holds
                 raise LookupError(rule_id)
             rules[rule_id] = rule
-        found.setdefault(case_id, []).append(brief_from_row(row, rule, zones[case_id]))
+        found.setdefault(case_id, []).append(brief_from_row(row, rule, zones[case_id], shared))
     return found
 
 
