@@ -1,26 +1,36 @@
-"""The thin Typer layer: parse options, call the domain, render, map errors to exit codes.
+"""The command line without its framework: `main()`, the work of `compute`, errors, exit codes.
 
-Only typer is imported at start-up; the domain, rich and json are imported inside the command.
+Start-up time (issue 6): this module imports neither typer, click nor rich. `main()` first tries
+the fast paths of cli_fast.py (the top-level help, the ordinary forms of `compute`), which use
+data generated from the Typer app; every other command line goes to the Typer app (cli_app.py,
+the source of truth for commands, options and help), loaded only then. The domain, rich and json
+are imported inside the functions that use them.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import typer
+from deadlines import LAW_AS_OF
 
-if TYPE_CHECKING:  # imported for types only: the modules load inside the commands
+# Not `from typing import TYPE_CHECKING`: typing (and re with it) costs ~10 ms at every start;
+# mypy reads any TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # imported for types only: the modules load inside the functions
     from collections.abc import Iterable
     from datetime import date, datetime
     from pathlib import Path
+    from typing import NoReturn
 
     from calendars.plan import ExportOptions
+
+    # The Typer objects, loaded on first use by __getattr__ below (`from cli import app`).
+    from cli_app import app as app  # noqa: PLC0414
+    from cli_app import compute as compute  # noqa: PLC0414
+    from cli_app import compute_app as compute_app  # noqa: PLC0414
+    from cli_app import deadlines_app as deadlines_app  # noqa: PLC0414
     from deadlines.engine import Computation
     from deadlines.territories import Territory
-
-import cli_options as o
-from deadlines import LAW_AS_OF
 
 HELP = f"""Échéances du titre de séjour pour soins (CESEDA L.425-9).
 
@@ -35,22 +45,6 @@ l'heure pour une notification d'OQTF : "04/03/2025 10:30" ou 2025-03-04T10:30 (h
 du territoire).
 Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide.
 """
-
-
-def _typer_app() -> typer.Typer:
-    return typer.Typer(
-        help=HELP,
-        add_completion=False,
-        no_args_is_help=True,
-        # No rich help (~190 ms) and never a traceback with local variables: case data is
-        # health data.
-        rich_markup_mode=None,
-        pretty_exceptions_enable=False,
-        pretty_exceptions_show_locals=False,
-    )
-
-
-app = _typer_app()
 
 # The option the user typed for each event or fact named in a domain error.
 OPTION_OF_FIELD = {
@@ -93,8 +87,42 @@ LANGS = ("fr", "en")
 FORMATS = ("table", "json")
 
 
-def fail(error: Exception, lang: str) -> NoReturn:
-    """One clear line on stderr in the user's language, and the error's exit status."""
+def echo(text: str, err: bool = False) -> None:
+    """`typer.echo(text, err=err)`, without importing typer for an ordinary stream.
+
+    typer.echo (click's echo, vendored in typer) writes to an ordinary text stream as is, and
+    flushes; it re-wraps a stream whose encoding is ASCII, strips ANSI codes when the stream is
+    not a terminal and wraps the Windows console. Those cases (and any stream that is not an
+    io.TextIOWrapper) still go through typer.echo itself.
+    """
+    import codecs
+    import io
+
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:  # no standard stream at all: click.echo writes nothing either
+        return
+    encoding = getattr(stream, "encoding", None)
+    try:
+        ascii_stream = encoding is None or codecs.lookup(encoding).name == "ascii"
+    except LookupError:
+        ascii_stream = False
+    if (
+        not sys.platform.startswith("win")
+        and isinstance(stream, io.TextIOWrapper)
+        and not ascii_stream
+        and getattr(stream, "errors", None) is not None
+        and "\x1b" not in text
+    ):
+        stream.write(text + "\n")
+        stream.flush()
+        return
+    import typer
+
+    typer.echo(text, err=err)
+
+
+def report_error(error: Exception, lang: str) -> int:
+    """One clear line on stderr in the user's language; the error's exit status."""
     from deadlines.errors import DeadlinesError
     from deadlines.messages import render
 
@@ -107,8 +135,15 @@ def fail(error: Exception, lang: str) -> NoReturn:
     }
     params["option"] = OPTION_OF_FIELD.get(error.field or "", error.field or "deadlines")
     prefix = "erreur : " if lang == "fr" else "error: "
-    typer.echo(prefix + render(error.key, params, lang), err=True)
-    raise typer.Exit(error.exit_code)
+    echo(prefix + render(error.key, params, lang), err=True)
+    return error.exit_code
+
+
+def fail(error: Exception, lang: str) -> NoReturn:
+    """report_error, then leave the Typer command with the error's exit status."""
+    import typer
+
+    raise typer.Exit(report_error(error, lang))
 
 
 def _one_line(text: str) -> str:
@@ -125,68 +160,37 @@ def _choice(value: str, choices: tuple[str, ...], field: str) -> str:
     return value
 
 
-@app.callback()
-def deadlines_app(
-    version: Annotated[bool, typer.Option("--version", help="Affiche la version.")] = False,
-) -> None:
-    """Échéances du titre de séjour pour soins (CESEDA L.425-9)."""
-    if version:
-        from deadlines import __version__
+def run_compute(
+    *,
+    filed: str | None,
+    certificate_available: str | None,
+    asylum_registered: str | None,
+    ofii_request: list[str] | None,
+    college_request: list[str] | None,
+    certificate_received: str | None,
+    refusal_notified: str | None,
+    oqtf_notified: str | None,
+    oqtf_decided: str | None,
+    departure_period: bool | None,
+    custody: str | None,
+    oqtf_ground: str | None,
+    appeal_info: bool | None,
+    permit_expires: str | None,
+    channel: str | None,
+    territory: str | None,
+    as_of: str | None,
+    lang: str,
+    output_format: str,
+    explain: bool,
+    check: bool,
+    ics: str | None,
+    ref: str | None,
+    remind: str | None,
+    info: bool | None,
+) -> int:
+    """`deadlines compute`, given the values of its options as Typer passes them; exit status.
 
-        typer.echo(f"deadlines {__version__} (droit au {LAW_AS_OF})")
-        raise typer.Exit(0)
-
-
-@app.command()
-def compute(
-    filed: o.Filed = None,
-    certificate_available: o.CertificateAvailable = None,
-    asylum_registered: o.AsylumRegistered = None,
-    ofii_request: o.OfiiRequest = None,
-    college_request: o.CollegeRequest = None,
-    certificate_received: o.CertificateReceived = None,
-    refusal_notified: o.RefusalNotified = None,
-    oqtf_notified: o.OqtfNotified = None,
-    oqtf_decided: o.OqtfDecided = None,
-    departure_period: o.DeparturePeriod = None,
-    custody: o.Custody = None,
-    oqtf_ground: o.OqtfGround = None,
-    appeal_info: o.AppealInfo = None,
-    permit_expires: o.PermitExpires = None,
-    channel: o.Channel = None,
-    territory: o.Territory = None,
-    as_of: o.AsOf = None,
-    lang: o.Lang = "fr",
-    output_format: o.Format = "table",
-    explain: o.Explain = False,
-    check: o.Check = False,
-    ics: Annotated[
-        str | None,
-        typer.Option(
-            metavar="FICHIER",
-            help="Écrit les échéances dans un agenda .ics (Google, Outlook, Thunderbird, Apple, "
-            "Nextcloud) ; « - » pour la sortie standard.",
-        ),
-    ] = None,
-    ref: Annotated[
-        str | None,
-        typer.Option(
-            metavar="REF",
-            help="Référence du dossier écrite dans l'agenda (un pseudonyme, jamais un nom ; "
-            "défaut : dossier).",
-        ),
-    ] = None,
-    remind: o.Remind = None,
-    info: o.Info = None,
-) -> None:
-    """Calcule toutes les échéances d'un dossier à partir de ses dates clés.
-
-    --filed : dépôt de la demande (ANEF ou guichet). --certificate-available : certificat
-    médical mis à disposition dans l'espace ANEF. --asylum-registered : enregistrement de la
-    demande d'asile. --certificate-received : certificat reçu par l'OFII (accusé de
-    réception). --refusal-notified : refus de titre notifié seul (un refus notifié le même
-    jour que l'OQTF suit le délai de l'OQTF). --permit-expires : expiration du titre ou de
-    l'APS.
+    Called by the Typer command (cli_app.compute) and by the fast path (cli_fast.py) alike.
     """
     from deadlines.errors import DeadlinesError
 
@@ -194,8 +198,8 @@ def compute(
     try:
         _choice(lang, LANGS, "lang")
         _choice(output_format, FORMATS, "format")
-        _compute(
-            o.raw_events(
+        return _compute(
+            raw_events(
                 filed,
                 certificate_available,
                 asylum_registered,
@@ -224,7 +228,37 @@ def compute(
             ics=ics,
         )
     except DeadlinesError as error:
-        fail(error, user_lang)
+        return report_error(error, user_lang)
+
+
+def given(value: str | None) -> list[str]:
+    """A single-valued option as the list the domain takes for every event."""
+    return [value] if value else []
+
+
+def raw_events(
+    filed: str | None,
+    certificate_available: str | None,
+    asylum_registered: str | None,
+    ofii_request: list[str] | None,
+    college_request: list[str] | None,
+    certificate_received: str | None,
+    refusal_notified: str | None,
+    oqtf_notified: str | None,
+    permit_expires: str | None,
+) -> dict[str, list[str]]:
+    """Event id → the texts typed for it."""
+    return {
+        "application-filed": given(filed),
+        "certificate-available": given(certificate_available),
+        "asylum-registered": given(asylum_registered),
+        "ofii-request": ofii_request or [],
+        "college-request": college_request or [],
+        "certificate-received": given(certificate_received),
+        "refusal-notified": given(refusal_notified),
+        "oqtf-notified": given(oqtf_notified),
+        "permit-expires": given(permit_expires),
+    }
 
 
 def _export_options(
@@ -262,7 +296,8 @@ def _compute(
     check: bool,
     export: ExportOptions | None = None,
     ics: str | None = None,
-) -> None:
+) -> int:
+    """Compute, write the calendar if asked, show the result; the exit status (1: --check)."""
     from deadlines.engine import compute
     from deadlines.inputs import build_case
     from deadlines.rules.model import EventKind
@@ -282,11 +317,10 @@ def _compute(
     if ics is not None and export is not None:
         written = _write_calendar(computation, export, ics, lang)
         if ics != "-":
-            typer.echo(written, err=True)
+            echo(written, err=True)
     if ics != "-":  # with --ics -, standard output holds the calendar and only it
         show_computation(computation, lang, output_format, explain)
-    if check and has_overdue(computation):
-        raise typer.Exit(1)
+    return 1 if check and has_overdue(computation) else 0
 
 
 def write_calendar_file(path: Path, data: bytes | Iterable[bytes], field: str) -> int:
@@ -390,29 +424,37 @@ def _write_calendar(computation: Computation, export: ExportOptions, target: str
     return f"Calendar written: {path} ({len(events)} events, {len(data)} bytes)"
 
 
-def _register_caseload() -> None:
-    from cli_caseload import register  # typer only: the store loads inside its commands
-
-    register(app)
-
-
-_register_caseload()
-
-
-# Typer turns every registered command into click objects on each run (~90 ms for the caseload
-# commands and their options). `compute`, the command run dozens of times a day, gets an app
-# holding only itself; every other command line (and the help) gets the whole app.
-compute_app = _typer_app()
-compute_app.callback()(deadlines_app)
-compute_app.command("compute")(compute)
-
-
 def main() -> None:
+    """The console script: a fast path when one applies (it exits), else the Typer app."""
+    from cli_fast import run_fast
+
+    run_fast(sys.argv[1:])
+    typer_main()
+
+
+def typer_main() -> None:
+    """The Typer app, for every command line the fast paths leave to it."""
+    from cli_app import app, compute_app
+
+    # `compute` gets an app holding only itself (see cli_app.compute_app).
     words = [word for word in sys.argv[1:] if not word.startswith("-")]
     if words[:1] == ["compute"]:
         compute_app(prog_name="deadlines")
     else:
         app()
+
+
+_TYPER_OBJECTS = frozenset({"app", "compute", "compute_app", "deadlines_app"})
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """`cli.app` and the other Typer objects, from cli_app.py (which imports typer)."""
+        if name in _TYPER_OBJECTS:
+            import cli_app
+
+            return getattr(cli_app, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":

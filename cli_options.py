@@ -9,6 +9,11 @@ from typing import Annotated
 
 import typer
 
+# Re-exported for the caseload commands: they live in cli.py, which the fast path of `compute`
+# imports without typer.
+from cli import given as given  # noqa: PLC0414
+from cli import raw_events as raw_events  # noqa: PLC0414
+
 DateOpt = Annotated[str | None, typer.Option(metavar="DATE")]
 Filed = Annotated[
     str | None,
@@ -138,33 +143,3 @@ Info = Annotated[
         show_default=False,
     ),
 ]
-
-
-def given(value: str | None) -> list[str]:
-    """A single-valued option as the list the domain takes for every event."""
-    return [value] if value else []
-
-
-def raw_events(
-    filed: str | None,
-    certificate_available: str | None,
-    asylum_registered: str | None,
-    ofii_request: list[str] | None,
-    college_request: list[str] | None,
-    certificate_received: str | None,
-    refusal_notified: str | None,
-    oqtf_notified: str | None,
-    permit_expires: str | None,
-) -> dict[str, list[str]]:
-    """Event id → the texts typed for it."""
-    return {
-        "application-filed": given(filed),
-        "certificate-available": given(certificate_available),
-        "asylum-registered": given(asylum_registered),
-        "ofii-request": ofii_request or [],
-        "college-request": college_request or [],
-        "certificate-received": given(certificate_received),
-        "refusal-notified": given(refusal_notified),
-        "oqtf-notified": given(oqtf_notified),
-        "permit-expires": given(permit_expires),
-    }

@@ -4,11 +4,12 @@
     python -m bench.stages agenda DB [--days 30] [--as-of 2026-01-15] [--profile]
     python -m bench.stages export DB [--as-of 2026-01-15] [--profile]
 
-`startup` times each part of `deadlines compute` (imports, command tree, domain, output) in a
-fresh interpreter per run and prints medians. `agenda` and `export` replay what the commands do
-(the same calls as cli_caseload.py) with a timer and the memory (RSS now / peak) after each
-stage; `export` works on a copy of DB, in a temporary folder. They follow the current code
-paths: when those change, change this file with them (mypy checks it against them).
+`startup` times each part of `deadlines compute` (the fast path's imports, the domain, output,
+then what a command line left to Typer adds) in a fresh interpreter per run and prints medians.
+`agenda` and `export` replay what the commands do (the same calls as cli_caseload.py) with a
+timer and the memory (RSS now / peak) after each stage; `export` works on a copy of DB, in a
+temporary folder. They follow the current code paths: when those change, change this file with
+them (mypy checks it against them).
 `--profile` adds the 25 functions with the most time of their own (cProfile, which slows Python
 code about twofold).
 """
@@ -181,21 +182,20 @@ clock = time.process_time  # CPU time: steadier than wall time on a shared machi
 out = {}
 def part(name, began):
     out[name] = (clock() - began) * 1000
-t = clock(); import typer; part("import typer", t)
-t = clock(); import cli; part("import cli (all commands declared)", t)
-t = clock(); from typer.main import get_command; get_command(cli.app)
-part("typer: build the click command tree", t)
+six = sys.argv[1:]
+t = clock(); import cli, cli_fast, cli_fast_data; part("import cli, cli_fast (no typer)", t)
+t = clock(); kwargs = cli_fast.parse_compute([*six, "--format", "json"])
+part("fast path: parse compute's argv", t)
+t = clock(); import enum, re, dataclasses; part("stdlib for the domain: enum, re, dataclasses", t)
 t = clock(); import deadlines.engine, deadlines.inputs; part("import domain (engine, inputs)", t)
-t = clock(); import json, deadlines.report; part("import json, report", t)
+t = clock(); import json, deadlines.report; part("import json, report (typing)", t)
 from datetime import date
 from deadlines.engine import compute
 from deadlines.inputs import build_case
 from deadlines.rules.model import EventKind
-import cli_options as o
-six = sys.argv[1:]
 t = clock()
-events = o.raw_events("05/10/2025", "07/10/2025", None, ["16/11/2025"], None, "20/11/2025",
-                      None, "2026-03-10T10:30", "31/03/2026")
+events = cli.raw_events("05/10/2025", "07/10/2025", None, ["16/11/2025"], None, "20/11/2025",
+                        None, "2026-03-10T10:30", "31/03/2026")
 case = build_case({EventKind(k): v for k, v in events.items()}, territory_code="57",
                   oqtf_decided="09/03/2026", departure_period=True)
 part("build_case", t)
@@ -212,12 +212,20 @@ for name, argv in (("--help", ["--help"]), ("compute --format json", ["compute",
                    "--format", "json"])):
     sys.argv = ["deadlines", *argv]
     t = clock()
-    with contextlib.redirect_stdout(io.StringIO()):
+    # A text stream as a real stdout is (typer.echo would handle a StringIO).
+    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding="utf-8")):
         try:
-            cli.main()  # the console script's entry point
+            cli.main()  # the console script's entry point: the fast paths
         except SystemExit:
             pass
     part(f"cli.main(), everything imported: {name}", t)
+assert "typer" not in sys.modules, "a fast path imported typer"
+# What a command line left to Typer pays on top (`compute --help`, the caseload commands).
+t = clock(); import typer; part("Typer path: import typer", t)
+t = clock(); import cli_app; part("Typer path: import cli_app (all commands declared)", t)
+from typer.main import get_command
+t = clock(); get_command(cli_app.compute_app); part("Typer path: click tree of compute", t)
+t = clock(); get_command(cli_app.app); part("Typer path: click tree of every command", t)
 print(repr(out))
 """
 

@@ -1,4 +1,8 @@
-"""`deadlines compute` through Typer's CliRunner, and once through a real subprocess."""
+"""`deadlines compute` through Typer's CliRunner, and once through a real subprocess.
+
+Every invocation through `run` also goes through the console script's fast path (cli_fast.py,
+without typer), which must give the same stdout, stderr and exit status as Typer.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,62 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import cli
+import cli_fast
 from cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
+WIDE = {"COLUMNS": "300"}  # wide enough that no cell wraps, so sentences can be searched whole
+
+
+@contextmanager
+def one_clock() -> Iterator[None]:
+    """The same "now" for every run inside (runs without --as-of read the clock)."""
+    original = cli.reference_time
+    seen: dict[tuple[str | None, str], object] = {}
+
+    def same(as_of: str | None, time_zone: str):  # type: ignore[no-untyped-def]
+        if (as_of, time_zone) not in seen:
+            seen[as_of, time_zone] = original(as_of, time_zone)
+        return seen[as_of, time_zone]
+
+    cli.reference_time = same  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        cli.reference_time = original
+
+
+def fast(args: list[str], env: dict[str, str] = WIDE) -> tuple[object, bytes, bytes]:
+    """`deadlines compute ARGS` through the fast path, in-process: (exit status, out, err)."""
+    kwargs = cli_fast.parse_compute(args)
+    assert kwargs is not None, f"the fast path leaves {args} to Typer"
+    with runner.isolation(env=env) as (out, err, _):
+        try:
+            cli_fast.run_compute(kwargs)
+        except SystemExit as exit:
+            status = exit.code
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return status, out.getvalue(), err.getvalue()
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
-    # Wide enough that no cell wraps, so sentences can be searched whole.
-    return runner.invoke(app, ["compute", *args], catch_exceptions=False, env={"COLUMNS": "300"})
+    """`deadlines compute ARGS` through Typer; the fast path, when it takes ARGS (most forms: see
+    cli_fast.py), must answer the same."""
+    with one_clock():
+        result = runner.invoke(app, ["compute", *args], catch_exceptions=False, env=WIDE)
+        if cli_fast.parse_compute(list(args)) is not None:
+            assert fast(list(args)) == (result.exit_code, result.stdout_bytes, result.stderr_bytes)
+    return result
 
 
 def test_table_lists_every_deadline_in_french_by_default() -> None:
@@ -223,22 +269,62 @@ def _run(argv: list[str | Path]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, check=False, capture_output=True, text=True, env=env, timeout=60)
 
 
-def test_real_subprocess_json_and_no_heavy_imports() -> None:
-    """The installed console script runs, and JSON output never imports rich."""
+# Start-up (issue 6): what each command line must never import.
+ORACLES = ("holidays", "jours_feries_france", "vobject", "khal")  # test oracles only
+NOT_FOR_HELP = ("typer", "click", "rich", "dateutil", "deadlines.engine", "icalendar", "sqlite3")
+NOT_FOR_HELP += ("caseload", "calendars", *ORACLES)
+NOT_FOR_JSON = ("typer", "click", "rich", "icalendar", "sqlite3", "caseload", *ORACLES)
+NOT_FOR_TABLE = ("typer", "click", "icalendar", "sqlite3", "caseload", *ORACLES)
+
+
+def _among(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    """The names (packages or modules) of which `modules` holds one."""
+    return [n for n in names if n in modules or any(m.startswith(n + ".") for m in modules)]
+
+
+def _in_process(argv: list[str]) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """`import cli; cli.main()` for `deadlines ARGV` in a fresh interpreter; what it imported."""
     code = (
-        "import sys, runpy\n"
-        "sys.argv = ['deadlines', 'compute', '--filed', '15/01/2025', '--as-of', '2025-02-01',"
-        " '--format', 'json']\n"
-        "import cli\n"
-        "try:\n    cli.main()\nexcept SystemExit as e:\n    assert e.code in (0, None), e.code\n"
-        "heavy = [m for m in ('rich', 'holidays', 'icalendar', 'sqlite3') if m in sys.modules]\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+        f"import sys\nsys.argv = ['deadlines', *{argv!r}]\nimport cli\n"
+        "try:\n    cli.main()\nexcept SystemExit as e:\n    status = e.code\n"
+        "sys.stderr.write('\\nMODULES=' + ','.join(sorted(sys.modules)))\n"
+        "sys.exit(status)\n"
     )
     proc = _run([sys.executable, "-c", code])
+    err, _, modules = proc.stderr.rpartition("\nMODULES=")
+    proc.stderr = err
+    return proc, set(modules.split(","))
+
+
+def _console_script(argv: list[str]) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """The installed console script under `python -X importtime`; what it imported."""
+    script = Path(sys.executable).with_name("deadlines")
+    proc = _run([sys.executable, "-X", "importtime", str(script), *argv])
+    lines = proc.stderr.splitlines()
+    modules = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
+    proc.stderr = "".join(f"{line}\n" for line in lines if not line.startswith("import time:"))
+    return proc, modules
+
+
+def test_real_subprocess_json_and_no_heavy_imports() -> None:
+    """The console script runs, and JSON output imports neither typer, rich nor the store."""
+    argv = ["compute", "--filed", "15/01/2025", "--as-of", "2025-02-01", "--format", "json"]
+    for launch in (_in_process, _console_script):
+        proc, modules = launch(argv)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr == ""
+        doc = json.loads(proc.stdout)
+        assert doc["deadlines"][0]["rule"] == "certificate"
+        assert "deadlines.engine" in modules  # the check below can see an import
+        assert _among(modules, NOT_FOR_JSON) == [], launch
+
+
+def test_table_imports_rich_but_not_typer() -> None:
+    proc, modules = _console_script(["compute", "--filed", "15/01/2025", "--as-of", "2025-02-01"])
     assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
-    assert doc["deadlines"][0]["rule"] == "certificate"
-    assert proc.stderr.strip().endswith("HEAVY=")
+    assert "Envoyer le certificat" in proc.stdout
+    assert "rich.table" in modules
+    assert _among(modules, NOT_FOR_TABLE) == []
 
 
 def test_console_script_exit_codes() -> None:
@@ -253,12 +339,11 @@ def test_console_script_exit_codes() -> None:
 
 
 def test_help_does_not_import_the_domain_or_rich() -> None:
-    code = (
-        "import sys\nsys.argv = ['deadlines', '--help']\nimport cli\n"
-        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-        "sys.stderr.write(','.join(m for m in ('rich', 'dateutil', 'deadlines.engine',"
-        " 'icalendar', 'sqlite3', 'holidays', 'jours_feries_france', 'caseload.db')"
-        " if m in sys.modules))\n"
-    )
-    proc = _run([sys.executable, "-c", code])
-    assert proc.stderr == ""
+    """`deadlines --help` (and `deadlines` alone) import neither typer nor the domain nor rich."""
+    for launch in (_in_process, _console_script):
+        for argv, status in (["--help"], 0), ([], 2):
+            proc, modules = launch(argv)
+            assert proc.returncode == status, proc.stderr
+            assert "Usage: deadlines [OPTIONS] COMMAND" in proc.stdout + proc.stderr
+            assert "cli_fast_data" in modules  # the check below can see an import
+            assert _among(modules, NOT_FOR_HELP) == [], (launch, argv)
