@@ -274,6 +274,8 @@ ORACLES = ("holidays", "jours_feries_france", "vobject", "khal")  # test oracles
 NOT_FOR_HELP = ("typer", "click", "rich", "dateutil", "deadlines.engine", "icalendar", "sqlite3")
 NOT_FOR_HELP += ("caseload", "calendars", *ORACLES)
 NOT_FOR_JSON = ("typer", "click", "rich", "icalendar", "sqlite3", "caseload", *ORACLES)
+# Standard modules the domain avoids at start-up (~3.5 ms for typing, ~3 ms for calendar+locale).
+NOT_FOR_JSON += ("typing", "calendar", "locale")
 NOT_FOR_TABLE = ("typer", "click", "icalendar", "sqlite3", "caseload", *ORACLES)
 
 
