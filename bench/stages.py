@@ -133,43 +133,53 @@ def agenda_stages(db: Path, days: int, as_of: str, profile: bool) -> None:
 
 
 def export_stages(db: Path, as_of: str, profile: bool) -> None:
-    """The steps of cli_caseload.export: prepare, then the streamed RFC 5545 writer."""
+    """The steps of cli_caseload.export, twice on one copy of DB: the first export, then an
+    export with its state saved (nothing changed)."""
+    import gc
+
+    gc.disable()  # as cli_caseload._run does
     stages = Stages(profile)
     with tempfile.TemporaryDirectory(prefix="deadlines-stages-") as tmp:
         work = Path(tmp) / "work.db"
         shutil.copyfile(db, work)
-        with stages.stage("import store, plan, writer"):
-            from calendars.fast import iter_ics
+        with stages.stage("import memo, export, plan, writer"):
             from calendars.files import write_private_atomically
-            from calendars.plan import parse_reminders, stamp_from_day
-            from caseload import store
+            from calendars.plan import ExportOptions, parse_reminders, stamp_from_day
             from caseload.db import connect
-            from caseload.export import prepare, save_state
+            from caseload.export import Export
+            from caseload.memo import listings
             from cli_caseload import _reference
-        connection = stages.run("connect", lambda: connect(work))
-        records = stages.run("load", lambda: store.load(connection))
+        connection = stages.run("connect (and migrate the copy)", lambda: connect(work))
         reference = _reference(as_of)
-        prepared = stages.run(
-            f"prepare ({len(records)} cases: compute, plan, fingerprints)",
-            lambda: prepare(
-                connection, records, reference, "fr", parse_reminders(None), True, None
-            ),
+        stages.run(
+            "listings, untimed in the bench (memo written if cold)",
+            lambda: listings(connection, reference),
         )
-        print(f"  -> {len(prepared.events)} events, {len(prepared.cancelled)} cancelled")
-        chunks = iter_ics(
-            prepared.events,
-            "Échéances",
-            stamp_from_day(reference("Europe/Paris")[0], None),
-            zones=prepared.zones,
-            sequences=prepared.sequences,
-            cancelled=prepared.cancelled,
-        )
-        size = stages.run(
-            "write .ics (iter_ics, streamed, fsync)",
-            lambda: write_private_atomically(Path(tmp) / "out.ics", chunks),
-        )
-        print(f"  -> {size:,} bytes")
-        stages.run("save_state (exported table)", lambda: save_state(connection, prepared))
+        options = ExportOptions("", "fr", parse_reminders(None), True)
+        stamp = stamp_from_day(reference("Europe/Paris")[0], None)
+        for run in ("first export", "again"):
+            print(f"-- {run}")
+            found = stages.run("listings (memo)", lambda: listings(connection, reference))
+            export = stages.run(
+                "saved state, strings, zones (Export)",
+                lambda: Export(connection, found, None, options),  # noqa: B023
+            )
+            size = stages.run(
+                f"plan, compare, write .ics ({export.planned} cases, streamed, fsync)",
+                lambda: write_private_atomically(
+                    Path(tmp) / "out.ics",
+                    export.chunks("Échéances", stamp),  # noqa: B023
+                ),
+            )
+            print(f"  -> {export.events} events, {size:,} bytes, {export.counts}")
+            stages.run("save the state", export.save)
+            state = connection.execute(
+                "SELECT (SELECT coalesce(sum(length(events) + length(sequences) + "
+                "length(cancelled) + length(zones) + length(ref)), 0) FROM exported), "
+                "(SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM exported_text), "
+                "(SELECT count(*) FROM exported_text)"
+            ).fetchone()
+            print(f"  -> state: rows {state[0]:,} bytes, {state[2]:,} strings {state[1]:,} bytes")
         connection.close()
     stages.report()
 

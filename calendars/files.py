@@ -6,6 +6,46 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import threading
+
+# A long stream (the caseload's export: ~110 MB for 10,000 cases) is sent to the disk as it is
+# written, by a thread that waits on the disk while the caller goes on making the next chunks:
+# the final fsync then has little left to wait for (~0.3 s saved on 110 MB).
+SYNC_EVERY = 16 << 20
+_sync_data = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
+
+
+class _Syncer:
+    """fdatasync in a thread, one at a time; its error is raised by `wait`, never lost (Linux
+    reports a write-back error to one fsync of a file description only)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.thread: threading.Thread | None = None
+        self.error: OSError | None = None
+
+    def start(self) -> None:
+        import threading
+
+        if self.thread is not None and self.thread.is_alive():
+            return
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            _sync_data(self.fd)
+        except OSError as error:
+            self.error = error
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def write_private_atomically(path: Path, data: bytes | Iterable[bytes]) -> int:
@@ -21,10 +61,20 @@ def write_private_atomically(path: Path, data: bytes | Iterable[bytes]) -> int:
     try:
         written = 0
         with os.fdopen(fd, "wb") as handle:
-            for chunk in (data,) if isinstance(data, bytes) else data:
-                handle.write(chunk)
-                written += len(chunk)
-            handle.flush()
+            syncer = _Syncer(handle.fileno())
+            try:
+                unsynced = 0
+                for chunk in (data,) if isinstance(data, bytes) else data:
+                    handle.write(chunk)
+                    written += len(chunk)
+                    unsynced += len(chunk)
+                    if unsynced >= SYNC_EVERY:
+                        handle.flush()
+                        syncer.start()
+                        unsynced = 0
+                handle.flush()
+            finally:
+                syncer.wait()  # before the descriptor is closed, whatever happened
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)

@@ -122,5 +122,25 @@ CREATE TRIGGER revision_facts AFTER UPDATE OF
 BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# Version 4: the export state in a compact form, one row per case (caseload/export.py): for each
+# event still exported, numbers referring to strings stored once (`exported_text`), its
+# SEQUENCE, and the UIDs already written as cancelled. The V2 rows are kept as `exported_v2`,
+# read as before and replaced by the new row of their case at its next export (no SEQUENCE
+# changes because of the upgrade).
+V4 = """
+ALTER TABLE exported RENAME TO exported_v2;
+CREATE TABLE exported (
+    ref TEXT PRIMARY KEY,
+    events BLOB NOT NULL,
+    sequences BLOB NOT NULL,
+    cancelled BLOB NOT NULL,
+    zones TEXT NOT NULL
+);
+CREATE TABLE exported_text (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 LATEST = len(MIGRATIONS)

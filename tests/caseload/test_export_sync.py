@@ -242,14 +242,23 @@ def test_exporting_some_cases_leaves_the_others_alone(
     assert set(several.events) == set(_of(first.events, "A1")) | set(_of(first.events, "B2"))
 
 
+def _state(db: Path) -> list[list[tuple[object, ...]]]:
+    """Everything the export state holds: one row per case, and the strings they refer to."""
+    return [
+        rows(db, "SELECT * FROM exported ORDER BY ref"),
+        rows(db, "SELECT * FROM exported_text ORDER BY id"),
+        rows(db, "SELECT * FROM exported_v2 ORDER BY uid"),
+    ]
+
+
 def test_the_state_is_not_saved_when_the_file_cannot_be_written(
     caseload: Path, first: Export, tmp_path: Path
 ) -> None:
     ok(caseload, "case", "set", "A1", "--ofii-request", "12/02/2025", "--yes", *AS_OF)
-    saved = rows(caseload, "SELECT * FROM exported ORDER BY uid")
+    saved = _state(caseload)
     failed = deadlines(caseload, "export", "-o", tmp_path / "missing" / "x.ics", *AS_OF)
     assert_one_line_error(failed, "--output", "Rien n'a été écrit")
-    assert rows(caseload, "SELECT * FROM exported ORDER BY uid") == saved
+    assert _state(caseload) == saved
     second = export(caseload, tmp_path / "second.ics")
     added = set(second.events) - set(first.events)
     assert len(added) == 3  # the reply to the new request and its two reminders
