@@ -158,16 +158,19 @@ class Encoder:
             return self.texts.id(uid[: -len(tail)])
         return self.texts.id(RAW + uid)
 
-    def record(self, event: PlannedEvent, ref_tag: str, tail: str) -> Record:
-        return self.records((event,), ref_tag, tail)[0]
-
     def records(self, events: Iterable[PlannedEvent], ref_tag: str, tail: str) -> list[Record]:
-        """The records of a case's events (`ref_tag`: its "[REF]", `tail`: its UIDs' end)."""
+        return unpack(self.pack(events, ref_tag, tail))
+
+    def pack(self, events: Iterable[PlannedEvent], ref_tag: str, tail: str) -> bytes:
+        """`pack` of the records of a case's events (`ref_tag`: its "[REF]", `tail`: its UIDs'
+        end), made in one loop without the records themselves."""
         ids = self.texts.ids
         id_of = self.texts.id  # numbers start at 1: `ids.get(text) or id_of(text)`
         shapes = self._shapes
         cut = -len(tail)
-        records = []
+        numbers: list[int] = []
+        add = numbers.extend
+        previous: tuple[int, ...] | None = None
         for event in events:
             uid = event.uid
             text = uid[:cut] if uid.endswith(tail) and uid[:1] != RAW else RAW + uid
@@ -198,18 +201,15 @@ class Encoder:
                 self._lines = tuple(
                     ids.get(line) or id_of(line) for line in description.split("\n")
                 )
-            records.append(
-                (
-                    uid_id,
-                    summary_id,
-                    start_code,
-                    end_code,
-                    1 if event.transparent else 0,
-                    shape,
-                    *self._lines,
-                )
-            )
-        return records
+            flags = TRANSPARENT if event.transparent else 0
+            lines = self._lines
+            if lines == previous:
+                add((uid_id, summary_id, start_code, end_code, flags, shape, SAME))
+            else:
+                add((uid_id, summary_id, start_code, end_code, flags, shape, len(lines)))
+                add(lines)
+                previous = lines
+        return array("i", numbers).tobytes()
 
     def uid(self, uid_id: int, tail: str) -> str:
         text = self.texts.text(uid_id)
@@ -488,8 +488,7 @@ class Export:
             ExportOptions(ref, options.lang, options.reminders, options.include_info),
         )
         tag, tail = f"[{ref}]", uid_tail(ref)
-        records = self.encoder.records(events, tag, tail)
-        packed = pack(records)
+        packed = self.encoder.pack(events, tag, tail)
         counts = self.counts
         if saved is not None and saved.events == packed and not saved.legacy:
             counts["unchanged"] += len(events)  # the case as saved: nothing to compare
@@ -502,7 +501,7 @@ class Export:
         before, gone = _decode(saved)
         legacy = dict(saved.legacy)
         sequences = []
-        for planned, current in zip(events, records, strict=True):
+        for planned, current in zip(events, unpack(packed), strict=True):
             uid_id = current[0]
             if uid_id in before:
                 old, sequence = before.pop(uid_id)
