@@ -568,38 +568,15 @@ def agenda(
     Chaque dossier est vu à l'heure de son territoire ; --as-of avec une heure désigne cet
     instant à l'heure de Paris (22 h à Paris, c'est déjà le lendemain à La Réunion).
     """
-    exit_code = 0
+    import cli_agenda
 
-    def work() -> None:
-        nonlocal exit_code
-        from caseload.agenda import agenda as build_agenda
-        from caseload.agenda import may_show
-        from caseload.memo import listings
-        from cli import FORMATS, _choice
-
-        _choice(output_format, FORMATS, "format")
-        reference = _reference(as_of)
-        from datetime import timedelta
-
-        # No territory's today is more than one day ahead of Paris (Wallis-et-Futuna: 11 h).
-        latest_day = reference("Europe/Paris")[0] + timedelta(days=days + 1)
-        result = build_agenda(listings(_open(db), reference, wanted=may_show(latest_day)), days)
-        if output_format == "json":
-            import json
-
-            from caseload.agenda import agenda_to_dict
-
-            typer.echo(json.dumps(agenda_to_dict(result, lang), ensure_ascii=False, indent=2))
-        else:
-            from rendering.caseload import render_agenda
-
-            render_agenda(result, lang, sys.stdout)
-        if check and result.overdue:
-            exit_code = 1
-
-    _run(lang, work)
-    if exit_code:
-        raise typer.Exit(exit_code)
+    # The work is in cli_agenda.py, which the console script's fast path (cli_fast.py) calls
+    # without typer; looked up on the module at each call: cli_generate records these arguments.
+    status = cli_agenda.run_agenda(
+        days=days, output_format=output_format, check=check, as_of=as_of, lang=lang, db=db
+    )
+    if status:
+        raise typer.Exit(status)
 
 
 def export(

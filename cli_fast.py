@@ -1,19 +1,22 @@
-"""The console script's fast paths: `deadlines --help` and `deadlines compute …` without typer.
+"""The console script's fast paths: `deadlines --help`, `compute …` and `agenda …` without typer.
 
 Importing typer and building its click commands costs ~80 ms at every start (issue 6), more
-than the work of these two command lines. Both answer from cli_fast_data.py, which is generated
-from the Typer app (`python -m cli_generate`; a test regenerates it and asserts no drift):
+than the work of these command lines (`agenda` on a small caseload). They answer from
+cli_fast_data.py, which is generated from the Typer app (`python -m cli_generate`; a test
+regenerates it and asserts no drift):
 
 * `deadlines --help` prints, and `deadlines` alone writes on stderr with exit status 2, the help
   click renders, when it would render it for 80 columns or more (click's width then stays 78);
-* `deadlines compute` whose every word is one of its long options in an unambiguous form
-  (`--opt VALUE`, `--opt=VALUE`, `--flag`, `--no-flag`; each option once, except the
-  repeatable ones) calls cli.run_compute with the keyword arguments Typer would pass, inside
+* `deadlines compute` and `deadlines agenda` whose every word is one of the command's long
+  options in an unambiguous form (`--opt VALUE`, `--opt=VALUE`, `--flag`, `--no-flag`; each
+  option once, except the repeatable ones; an integer as plain digits within its range) call
+  cli.run_compute or cli_agenda.run_agenda with the keyword arguments Typer would pass, inside
   the same exit handling as Typer's main.
 
-Anything else (another command, `--help` after `compute`, an unknown, short or repeated option,
-a missing value or one starting with `-`, a positional word, `--`) returns, and cli.main hands
-the command line to Typer, which gives its usual answer or error.
+Anything else (another command, `--help` after the command, an unknown, short or repeated
+option, a missing value or one starting with `-`, an integer Typer would refuse or read
+otherwise, a positional word, `--`) returns, and cli.main hands the command line to Typer,
+which gives its usual answer or error.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def run_fast(argv: list[str]) -> None:
         kwargs = parse_compute(argv[1:])
         if kwargs is not None:
             run_compute(kwargs)
+    elif argv[:1] == ["agenda"]:
+        kwargs = parse_agenda(argv[1:])
+        if kwargs is not None:
+            run_agenda(kwargs)
 
 
 # --- the help ----------------------------------------------------------------------------------
@@ -89,21 +96,27 @@ def _help(asked: bool) -> None:
     raise SystemExit(2)
 
 
-# --- compute -----------------------------------------------------------------------------------
+# --- the options of a command ------------------------------------------------------------------
 
 
-def parse_compute(words: list[str]) -> dict[str, object] | None:
-    """The keyword arguments Typer would give `compute` for `words`, or None: let Typer parse."""
-    from cli_fast_data import COMPUTE_DEFAULTS, COMPUTE_OPTIONS
+def parse_options(
+    words: list[str],
+    options: dict[str, tuple[str, str, bool | None]],
+    defaults: dict[str, object],
+    ranges: dict[str, tuple[int, int]],
+) -> dict[str, object] | None:
+    """The keyword arguments Typer would pass for `words`, or None: let Typer parse.
 
-    kwargs = dict(COMPUTE_DEFAULTS)
+    `options`, `defaults` and `ranges` are a command's tables in cli_fast_data.py.
+    """
+    kwargs = dict(defaults)
     given: set[str] = set()
     repeated: dict[str, list[str]] = {}
     index = 0
     while index < len(words):
         name, equals, inline = words[index].partition("=")
         index += 1
-        option = COMPUTE_OPTIONS.get(name)
+        option = options.get(name)
         if option is None:
             return None
         parameter, kind, flag_value = option
@@ -123,6 +136,10 @@ def parse_compute(words: list[str]) -> dict[str, object] | None:
             repeated.setdefault(parameter, []).append(str(value))
             kwargs[parameter] = repeated[parameter]
             continue
+        if kind == "int":
+            value = _in_range(str(value), ranges[parameter])
+            if value is None:
+                return None  # click's message for a bad or out-of-range number: Typer gives it
         if parameter in given:
             return None  # click keeps the last; Typer decides
         given.add(parameter)
@@ -130,11 +147,47 @@ def parse_compute(words: list[str]) -> dict[str, object] | None:
     return kwargs
 
 
+def _in_range(text: str, bounds: tuple[int, int]) -> int | None:
+    """`text` as click reads it into an IntRange, when it is plain ASCII digits within bounds."""
+    if not (text.isascii() and text.isdigit()):
+        return None  # "+3", " 3", "3_0", "٣": click reads some of these; Typer answers them
+    number = int(text)
+    low, high = bounds
+    return number if low <= number <= high else None
+
+
+# --- compute -----------------------------------------------------------------------------------
+
+
+def parse_compute(words: list[str]) -> dict[str, object] | None:
+    """The keyword arguments Typer would give `compute` for `words`, or None: let Typer parse."""
+    from cli_fast_data import COMPUTE_DEFAULTS, COMPUTE_OPTIONS, COMPUTE_RANGES
+
+    return parse_options(words, COMPUTE_OPTIONS, COMPUTE_DEFAULTS, COMPUTE_RANGES)
+
+
 def run_compute(kwargs: dict[str, object]) -> NoReturn:
     """cli.run_compute(**kwargs), with the exit handling of Typer's main."""
     import cli
 
     _as_typer_main(lambda: cli.run_compute(**kwargs))  # type: ignore[arg-type]
+
+
+# --- agenda ------------------------------------------------------------------------------------
+
+
+def parse_agenda(words: list[str]) -> dict[str, object] | None:
+    """The keyword arguments Typer would give `agenda` for `words`, or None: let Typer parse."""
+    from cli_fast_data import AGENDA_DEFAULTS, AGENDA_OPTIONS, AGENDA_RANGES
+
+    return parse_options(words, AGENDA_OPTIONS, AGENDA_DEFAULTS, AGENDA_RANGES)
+
+
+def run_agenda(kwargs: dict[str, object]) -> NoReturn:
+    """cli_agenda.run_agenda(**kwargs), with the exit handling of Typer's main."""
+    import cli_agenda
+
+    _as_typer_main(lambda: cli_agenda.run_agenda(**kwargs))  # type: ignore[arg-type]
 
 
 def _as_typer_main(work: Callable[[], int]) -> NoReturn:

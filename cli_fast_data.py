@@ -99,3 +99,33 @@ COMPUTE_DEFAULTS: dict[str, object] = {
     'remind': None,
     'info': None,
 }
+
+# The values an integer option accepts: (lowest, highest), both included.
+COMPUTE_RANGES: dict[str, tuple[int, int]] = {
+}
+
+# Each long option of `agenda`: (parameter of cli_agenda.run_agenda, kind, value of a flag).
+AGENDA_OPTIONS: dict[str, tuple[str, str, bool | None]] = {
+    '--days': ('days', 'int', None),
+    '--format': ('output_format', 'value', None),
+    '--check': ('check', 'flag', True),
+    '--no-check': ('check', 'flag', False),
+    '--as-of': ('as_of', 'value', None),
+    '--lang': ('lang', 'value', None),
+    '--db': ('db', 'value', None),
+}
+
+# What Typer passes for an option not given.
+AGENDA_DEFAULTS: dict[str, object] = {
+    'days': 14,
+    'output_format': 'table',
+    'check': False,
+    'as_of': None,
+    'lang': 'fr',
+    'db': None,
+}
+
+# The values an integer option accepts: (lowest, highest), both included.
+AGENDA_RANGES: dict[str, tuple[int, int]] = {
+    'days': (0, 3660),
+}

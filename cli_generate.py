@@ -4,27 +4,51 @@
     .venv/bin/python -m cli_generate --check   # exit 1 if it differs from the Typer app
 
 Everything is read from the Typer app as it runs: the top-level help as click prints it, and for
-each option of `compute` the keyword argument and value Typer passes (found by invoking the
-command with a recorder in place of cli.run_compute). Options using a feature the fast path does
-not reproduce (environment variables, callbacks, prompts, other types…) stop the generation.
-tests/cli/test_fast_path.py regenerates the file and asserts it is unchanged.
+each option of `compute` and `agenda` the keyword argument and value Typer passes (found by
+invoking the command with a recorder in place of cli.run_compute or cli_agenda.run_agenda), and
+the bounds of an integer option (checked by invoking it at and beyond them). Options using a
+feature the fast path does not reproduce (environment variables, callbacks, prompts, other
+types…) stop the generation. tests/cli/test_fast_path.py regenerates the file and asserts it is
+unchanged.
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from typer.main import get_command
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 import cli
+import cli_agenda
 import cli_app
 
 TARGET = Path(__file__).resolve().with_name("cli_fast_data.py")
 HELP_COLUMNS = 80  # click renders help min(columns, 80) - 2 wide: the same for any width ≥ 80
 SAMPLE = "01/02/2025"  # a value given to each option to see where Typer puts it
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command with a fast path: its Typer command calls `module.function(**kwargs)`."""
+
+    name: str
+    module: Any
+    function: str
+    app: Any  # the Typer app cli.typer_main runs it in
+
+    @property
+    def prefix(self) -> str:
+        return self.name.upper()
+
+
+COMMANDS = {
+    "compute": Command("compute", cli, "run_compute", cli_app.compute_app),
+    "agenda": Command("agenda", cli_agenda, "run_agenda", cli_app.app),
+}
 
 
 class GenerationError(Exception):
@@ -55,45 +79,53 @@ def top_help() -> str:
     return done.stdout[:-1]  # click's echo adds the last newline
 
 
-def typer_kwargs(words: list[str]) -> dict[str, Any]:
-    """The keyword arguments the Typer command `compute` passes to cli.run_compute."""
+def invoke(words: list[str], command: str = "compute") -> tuple[Result, list[dict[str, Any]]]:
+    """Run the Typer command with a recorder in place of its work: the result, what it got."""
+    spec = COMMANDS[command]
     seen: list[dict[str, Any]] = []
 
     def record(**kwargs: Any) -> int:
         seen.append(kwargs)
         return 0
 
-    saved = cli.run_compute
-    cli.run_compute = record
+    saved = getattr(spec.module, spec.function)
+    setattr(spec.module, spec.function, record)
     try:
-        result = CliRunner().invoke(cli_app.compute_app, ["compute", *words], prog_name="deadlines")
+        result = CliRunner().invoke(spec.app, [command, *words], prog_name="deadlines")
     finally:
-        cli.run_compute = saved
+        setattr(spec.module, spec.function, saved)
+    return result, seen
+
+
+def typer_kwargs(words: list[str], command: str = "compute") -> dict[str, Any]:
+    """The keyword arguments the Typer command passes to its work (cli.run_compute…)."""
+    result, seen = invoke(words, command)
     if result.exit_code != 0 or len(seen) != 1:
-        raise GenerationError(f"compute {words}: exit {result.exit_code}\n{result.output}")
+        raise GenerationError(f"{command} {words}: exit {result.exit_code}\n{result.output}")
     return seen[0]
 
 
-def compute_command() -> Any:
-    """The click command of `compute` (typer's vendored click), as cli.typer_main runs it."""
+def click_command(command: str) -> Any:
+    """The click command (typer's vendored click), as cli.typer_main runs it."""
+    spec = COMMANDS[command]
 
-    def compute_of(app: object) -> Any:
-        return get_command(app).commands["compute"]  # type: ignore[arg-type, attr-defined]
+    def command_of(app: object) -> Any:
+        return get_command(app).commands[command]  # type: ignore[arg-type, attr-defined]
 
-    def described(command: Any) -> list[tuple[object, ...]]:
+    def described(click_command: Any) -> list[tuple[object, ...]]:
         return [
             (p.name, p.opts, p.secondary_opts, p.is_flag, p.multiple, p.default, p.type.name)
-            for p in command.params
+            for p in click_command.params
         ]
 
-    command = compute_of(cli_app.compute_app)
-    for typer_app in (cli_app.compute_app, cli_app.app):
-        settings = {**(typer_app.info.context_settings or {}), **command.context_settings}
+    found = command_of(spec.app)
+    for typer_app in {id(app): app for app in (spec.app, cli_app.app)}.values():
+        settings = {**(typer_app.info.context_settings or {}), **found.context_settings}
         if settings.get("auto_envvar_prefix") or settings.get("default_map"):
             raise GenerationError("options read from the environment or a default map")
-    if described(compute_of(cli_app.app)) != described(command):
-        raise GenerationError("compute differs between cli_app.app and cli_app.compute_app")
-    return command
+    if described(command_of(cli_app.app)) != described(found):
+        raise GenerationError(f"{command} differs between cli_app.app and the app it runs in")
+    return found
 
 
 def _check_supported(param: Any) -> None:
@@ -109,18 +141,35 @@ def _check_supported(param: Any) -> None:
         "several values per use": param.nargs != 1,
         "an optional value": getattr(param, "_flag_needs_value", False),
         "deprecated": bool(getattr(param, "deprecated", False)),
-        "a type other than STRING or BOOL": param.type.name not in ("str", "boolean"),
+        "a type other than STRING, BOOL or a closed IntRange": param.type.name
+        not in ("str", "boolean", "int range")
+        or (param.type.name == "int range" and not _closed_range(param.type)),
+        "several integers": param.type.name == "int range" and param.multiple,
     }
     found = [what for what, present in unsupported.items() if present]
     if found:
         raise GenerationError(f"{param.name}: the fast path does not reproduce {found}")
 
 
-def compute_options() -> tuple[dict[str, tuple[str, str, bool | None]], dict[str, Any]]:
-    """Long option → (parameter, "value" | "multiple" | "flag", the flag's value); defaults."""
-    defaults = typer_kwargs([])
-    options: dict[str, tuple[str, str, bool | None]] = {}
-    for option in compute_command().params:
+def _closed_range(kind: Any) -> bool:
+    """An IntRange with both bounds, both included, that refuses (not clamps) what is beyond."""
+    return (
+        isinstance(kind.min, int)
+        and isinstance(kind.max, int)
+        and not (kind.min_open or kind.max_open or kind.clamp)
+    )
+
+
+Options = dict[str, tuple[str, str, bool | None]]
+
+
+def command_options(command: str) -> tuple[Options, dict[str, Any], dict[str, tuple[int, int]]]:
+    """Long option → (parameter, "value" | "multiple" | "flag" | "int", the flag's value);
+    defaults; parameter → (lowest, highest) of an integer option."""
+    defaults = typer_kwargs([], command)
+    options: Options = {}
+    ranges: dict[str, tuple[int, int]] = {}
+    for option in click_command(command).params:
         _check_supported(option)
         name = option.name
         assert name is not None and name in defaults, name
@@ -128,10 +177,14 @@ def compute_options() -> tuple[dict[str, tuple[str, str, bool | None]], dict[str
             if not opt.startswith("--"):
                 continue  # short forms go to Typer
             if option.is_flag:
-                value = typer_kwargs([opt])[name]
+                value = typer_kwargs([opt], command)[name]
                 if not isinstance(value, bool) or "=" in opt:
                     raise GenerationError(f"{opt}: a flag that does not set a bool")
                 options[opt] = (name, "flag", value)
+                continue
+            if option.type.name == "int range":
+                ranges[name] = _int_bounds(command, opt, name, option.type, defaults)
+                options[opt] = (name, "int", None)
                 continue
             kind = "multiple" if option.multiple else "value"
             expected: object = [SAMPLE, SAMPLE[::-1]] if option.multiple else SAMPLE
@@ -139,16 +192,36 @@ def compute_options() -> tuple[dict[str, tuple[str, str, bool | None]], dict[str
             if option.multiple:
                 forms = [[opt, SAMPLE, opt, SAMPLE[::-1]], [f"{opt}={SAMPLE}", opt, SAMPLE[::-1]]]
             for words in forms:
-                got = typer_kwargs(words)
+                got = typer_kwargs(words, command)
                 if got != {**defaults, name: expected}:
                     raise GenerationError(f"{words}: Typer passes {got}")
             options[opt] = (name, kind, None)
-    return options, defaults
+    return options, defaults, ranges
+
+
+def _int_bounds(
+    command: str, opt: str, name: str, kind: Any, defaults: dict[str, Any]
+) -> tuple[int, int]:
+    """The bounds of an IntRange option, as Typer applies them: each bound and a number between
+    them (written with a leading zero) pass as that int; one beyond either bound is refused."""
+    low, high = int(kind.min), int(kind.max)
+    for number, words in (
+        (low, [opt, str(low)]),
+        (high, [f"{opt}={high}"]),
+        ((low + high) // 2, [opt, f"0{(low + high) // 2}"]),
+    ):
+        got = typer_kwargs(words, command)
+        if got != {**defaults, name: number} or type(got[name]) is not int:
+            raise GenerationError(f"{words}: Typer passes {got}")
+    for words in ([f"{opt}={low - 1}"], [opt, str(high + 1)]):
+        result, seen = invoke(words, command)
+        if result.exit_code != 2 or seen:
+            raise GenerationError(f"{words}: Typer does not refuse it (exit {result.exit_code})")
+    return low, high
 
 
 def render() -> str:
     """The text of cli_fast_data.py."""
-    options, defaults = compute_options()
     lines = [
         '"""Generated by `python -m cli_generate` from the Typer app (cli_app.py): do not edit.',
         "",
@@ -162,19 +235,28 @@ def render() -> str:
         "TOP_HELP = '\\n'.join([",
         *(f"    {line!r}," for line in top_help().split("\n")),
         "])",
-        "",
-        "# Each long option of `compute`: (parameter of cli.run_compute, kind, value of a flag).",
-        "COMPUTE_OPTIONS: dict[str, tuple[str, str, bool | None]] = {",
-        *(f"    {opt!r}: {entry!r}," for opt, entry in options.items()),
-        "}",
-        "",
-        "# What Typer passes for an option not given.",
-        "COMPUTE_DEFAULTS: dict[str, object] = {",
-        *(f"    {name!r}: {value!r}," for name, value in defaults.items()),
-        "}",
-        "",
     ]
-    return "\n".join(lines)
+    for command, spec in COMMANDS.items():
+        options, defaults, ranges = command_options(command)
+        function = f"{spec.module.__name__}.{spec.function}"
+        lines += [
+            "",
+            f"# Each long option of `{command}`: (parameter of {function}, kind, value of a flag).",
+            f"{spec.prefix}_OPTIONS: dict[str, tuple[str, str, bool | None]] = {{",
+            *(f"    {opt!r}: {entry!r}," for opt, entry in options.items()),
+            "}",
+            "",
+            "# What Typer passes for an option not given.",
+            f"{spec.prefix}_DEFAULTS: dict[str, object] = {{",
+            *(f"    {name!r}: {value!r}," for name, value in defaults.items()),
+            "}",
+            "",
+            "# The values an integer option accepts: (lowest, highest), both included.",
+            f"{spec.prefix}_RANGES: dict[str, tuple[int, int]] = {{",
+            *(f"    {name!r}: {bounds!r}," for name, bounds in ranges.items()),
+            "}",
+        ]
+    return "\n".join([*lines, ""])
 
 
 def main(argv: list[str] | None = None) -> int:

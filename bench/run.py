@@ -51,7 +51,7 @@ GNU_TIME = Path("/usr/bin/time")
 # has its bytecode, but an editable install run with PYTHONDONTWRITEBYTECODE=1 (as on this
 # workplace's machines) would compile them from source on every run instead (~15-45 ms).
 PROJECT_SOURCES = (
-    *("cli.py", "cli_app.py", "cli_fast.py", "cli_fast_data.py"),
+    *("cli.py", "cli_app.py", "cli_fast.py", "cli_fast_data.py", "cli_agenda.py"),
     *("cli_options.py", "cli_caseload.py"),
     *("deadlines", "rendering", "calendars", "caseload"),
 )

@@ -2,6 +2,10 @@
 
 Every command gets an explicit `--db` under pytest's tmp_path, and conftest.py points
 DEADLINES_DB and XDG_DATA_HOME into tmp_path too, so no test can reach the user's own database.
+
+Every `agenda` run through `deadlines()` also goes through the console script's fast path
+(cli_fast.py, without typer), on the same database and clock: it must give the same exit
+status, stdout and stderr bytes as Typer.
 """
 
 from __future__ import annotations
@@ -15,22 +19,72 @@ from typing import Any
 
 from typer.testing import CliRunner, Result
 
+import cli_fast
 from cli import app
+from tests.cli.test_compute import one_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).with_name("deadlines")  # the installed console script
 runner = CliRunner()
+WIDE = {"COLUMNS": "300"}  # a wide terminal so that no table cell wraps
 
 
 def deadlines(db: Path, *args: str | Path, input: str | None = None) -> Result:
-    """`deadlines ARGS --db DB` in-process; a wide terminal so that no table cell wraps."""
-    return runner.invoke(
-        app,
-        [*(str(a) for a in args), "--db", str(db)],
-        input=input,
-        env={"COLUMNS": "300"},
-        catch_exceptions=False,
-    )
+    """`deadlines ARGS --db DB` in-process, through Typer; an agenda also through the fast path
+    when it takes the command line (see fast_agenda), which must answer the same."""
+    words = [*(str(a) for a in args), "--db", str(db)]
+    if words[0] != "agenda" or cli_fast.parse_agenda(words[1:]) is None:
+        return runner.invoke(app, words, input=input, env=WIDE, catch_exceptions=False)
+    # Both on the database as it was (Typer's agenda may write the memo) and on one clock.
+    with one_clock():
+        before = _files(db)
+        result = runner.invoke(app, words, input=input, env=WIDE, catch_exceptions=False)
+        after = _files(db)
+        _restore(db, before)
+        typer_answer = (result.exit_code, result.stdout_bytes, result.stderr_bytes)
+        assert fast_agenda(words[1:]) == typer_answer, words
+        _restore(db, after)
+    return result
+
+
+def fast_agenda(words: list[str], env: dict[str, str] = WIDE) -> tuple[object, bytes, bytes]:
+    """`deadlines agenda WORDS` through the fast path, in-process: (exit status, out, err)."""
+    kwargs = cli_fast.parse_agenda(words)
+    assert kwargs is not None, f"the fast path leaves {words} to Typer"
+    with runner.isolation(env=env) as (out, err, _):
+        try:
+            cli_fast.run_agenda(kwargs)
+        except SystemExit as exit:
+            status = exit.code
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return status, out.getvalue(), err.getvalue()
+
+
+DB_FILES = ("", "-wal", "-shm", "-journal")  # a SQLite database and its companion files
+
+
+def _files(db: Path) -> tuple[bool, dict[str, bytes]]:
+    """Whether the database's folder exists, and the bytes of the files of the database."""
+    files = {}
+    for suffix in DB_FILES:
+        path = Path(f"{db}{suffix}")
+        if path.exists():
+            files[suffix] = path.read_bytes()
+    return db.parent.exists(), files
+
+
+def _restore(db: Path, state: tuple[bool, dict[str, bytes]]) -> None:
+    """Put back the files `_files` read (the commands have closed the database)."""
+    folder_existed, files = state
+    for suffix in DB_FILES:
+        path = Path(f"{db}{suffix}")
+        if suffix in files:
+            path.write_bytes(files[suffix])
+        elif path.exists():
+            path.unlink()
+    if not folder_existed and db.parent.exists() and not any(db.parent.iterdir()):
+        db.parent.rmdir()
 
 
 def ok(db: Path, *args: str | Path, input: str | None = None) -> Result:

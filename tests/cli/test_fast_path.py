@@ -85,9 +85,11 @@ def test_other_forms_are_left_to_typer(words: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--version"], ["--help", "compute"], ["agenda"], ["case", "list"], ["computes"]]
+    "argv",
+    [["--version"], ["--help", "compute"], ["agenda", "--help"], ["case", "list"], ["computes"]],
 )
 def test_other_command_lines_are_left_to_typer(argv: list[str]) -> None:
+    """(`agenda` has a fast path too: tests/caseload/test_agenda_fast.py.)"""
     cli_fast.run_fast(argv)  # returns
 
 
