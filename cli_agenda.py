@@ -85,7 +85,8 @@ def caseload_reference(as_of: str | None) -> Reference:
 
     One moment for every case: now, or `--as-of DATE HH:MM` read as Paris time (22:00 in Paris
     is already the next day in Réunion). `--as-of DATE` alone is that day in every territory.
-    The same as cli_caseload._reference (case list, export), without typer.
+    Every caseload command uses it (cli_caseload._reference); it lives here, without typer, for
+    the agenda's fast path.
     """
     from datetime import date, datetime
     from zoneinfo import ZoneInfo

@@ -17,7 +17,6 @@ import cli_options as o
 
 if TYPE_CHECKING:
     import sqlite3
-    from datetime import date, datetime
 
     from rich.console import Console
 
@@ -79,34 +78,11 @@ def _close_all() -> None:
         _opened.pop().close()
 
 
-PIVOT_ZONE = "Europe/Paris"  # the clock an --as-of time is read on, across territories
-
-
 def _reference(as_of: str | None) -> Reference:
-    """Each case's reference day and instant, in its own territory's time zone.
+    """Each case's reference day and instant, in its own territory's time zone (cli_agenda)."""
+    from cli_agenda import caseload_reference
 
-    One moment for every case: now, or `--as-of DATE HH:MM` read as Paris time (22:00 in Paris
-    is already the next day in Réunion). `--as-of DATE` alone is that day in every territory.
-    """
-    from zoneinfo import ZoneInfo
-
-    from cli import reference_time
-
-    if as_of is None:
-
-        def now(time_zone: str) -> tuple[date, datetime | None]:
-            return reference_time(None, time_zone)
-
-        return now
-    day, instant = reference_time(as_of, PIVOT_ZONE)  # a bad --as-of fails before any work
-    if instant is None:
-        return lambda time_zone: (day, None)
-
-    def pinned(time_zone: str) -> tuple[date, datetime | None]:
-        local = instant.astimezone(ZoneInfo(time_zone))
-        return local.date(), local
-
-    return pinned
+    return caseload_reference(as_of)
 
 
 def _computation(record: CaseRecord, as_of: str | None) -> Computation:

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, TextIO
 
 from caseload.agenda import Agenda
 from deadlines.dates import format_long
 from deadlines.engine import State
 from deadlines.messages import name
-from rendering.table import when
+from rendering.words import when
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _console(out: TextIO) -> Console:
+    # rich is imported here: a long agenda is plain lines and does not need it (~50 ms).
+    from rich.console import Console
+
     width = None if out.isatty() or "COLUMNS" in os.environ else 120
     return Console(file=out, highlight=False, soft_wrap=False, width=width)
 
 
 def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None:
+    from rich.table import Table
+
     console = _console(out)
     if not rows:
         console.print("Aucun dossier." if lang == "fr" else "No case.")
@@ -94,17 +99,25 @@ def _plain_agenda(result: Agenda, lang: str, title: str, out: TextIO) -> None:
 
 
 def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
-    console = _console(out)
     fr = lang == "fr"
     title = (
         f"Agenda : échéances des {result.days} prochains jours et retards"
         if fr
         else f"Agenda: deadlines in the next {result.days} days, and overdue ones"
     )
+    skipped = [
+        f"[{ref}] " + ("non calculé : " if fr else "not computed: ") + key
+        for ref, key in result.skipped
+    ]
+    if len(result.rows) > PLAIN_FROM:
+        _plain_agenda(result, lang, title, out)
+        out.writelines(f"{line}\n" for line in skipped)
+        return
+    from rich.table import Table
+
+    console = _console(out)
     if not result.rows:
         console.print(("Rien à faire. " if fr else "Nothing due. ") + title)
-    elif len(result.rows) > PLAIN_FROM:
-        _plain_agenda(result, lang, title, out)
     else:
         table = Table(title=title)
         for header in (
@@ -125,7 +138,5 @@ def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
                 style="bold red" if overdue else "bold yellow" if deadline.days_left == 0 else "",
             )
         console.print(table)
-    for ref, key in result.skipped:
-        console.print(
-            f"[{ref}] " + ("non calculé : " if fr else "not computed: ") + key, markup=False
-        )
+    for line in skipped:
+        console.print(line, markup=False)

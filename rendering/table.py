@@ -6,7 +6,7 @@ rich is imported here only, so commands that print JSON never load it.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import TextIO
 
 from rich.console import Console
@@ -14,10 +14,11 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from deadlines import LAW_AS_OF
-from deadlines.dates import format_instant, format_long
+from deadlines.dates import format_long
 from deadlines.engine import Computation, Deadline, State
 from deadlines.messages import name, render_note, render_step
 from deadlines.rules.model import Who
+from rendering.words import when
 
 THREE_DAYS = timedelta(days=3)
 
@@ -61,13 +62,6 @@ LABELS = {
         "the arguable date is only a fallback argument.",
     },
 }
-
-
-def when(day: date, at: datetime | None, lang: str) -> str:
-    """« lundi 3 mars 2025 », or « lundi 1er avril 2024 à 10 h 00 (heure de Paris) »."""
-    if at is None:
-        return format_long(day, lang)
-    return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
 
 
 def _time_left(deadline: Deadline, computation: Computation) -> str:
