@@ -262,7 +262,13 @@ def brief_from_row(
     ) = row
     day = date.fromordinal
     values = shared or Shared()
-    instant = values.instant
+    instants = values.instants
+    local_at = None
+    if due_at is not None:
+        local_at = instants.get((due_at, zone)) or values.instant(due_at, zone)
+    latest_local_at = None
+    if latest_at is not None:
+        latest_local_at = instants.get((latest_at, zone)) or values.instant(latest_at, zone)
     return Brief(
         rule,
         Event(
@@ -274,12 +280,12 @@ def brief_from_row(
         ),
         DeadlineKey(rule.id, key_trigger, key_rank),
         day(due),
-        None if due_at is None else instant(due_at, zone),
+        local_at,
         day(latest),
-        None if latest_at is None else instant(latest_at, zone),
-        instant(end, UTC),
-        instant(latest_end, UTC),
-        values.basis(basis),
+        latest_local_at,
+        instants.get((end, UTC)) or values.instant(end, UTC),
+        instants.get((latest_end, UTC)) or values.instant(latest_end, UTC),
+        values.bases.get(basis) or values.basis(basis),
         _STATUS[status],
         tuple(_note_from_json(w) for w in json.loads(warnings)) if warnings else (),
         bool(done_by_event),
