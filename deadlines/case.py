@@ -58,12 +58,13 @@ class Case:
 
     def __post_init__(self) -> None:
         where = self.where  # validates the territory code
-        counts: dict[EventKind, int] = {}
+        first: dict[EventKind, Event] = {}  # `self.first` of each kind, found in one pass
         for event in self.events:
             if event.kind in DERIVED_EVENTS and not event.derived:
                 raise InputError("event.derived", field=event.kind.value)
-            counts[event.kind] = counts.get(event.kind, 0) + 1
-            if counts[event.kind] > 1 and event.kind not in REPEATABLE_EVENTS:
+            if event.kind not in first:
+                first[event.kind] = event
+            elif event.kind not in REPEATABLE_EVENTS:
                 raise InputError("event.repeated", field=event.kind.value)
             if event.time is not None:
                 if event.kind not in TIMED_EVENTS:
@@ -82,7 +83,7 @@ class Case:
                 error.field = event.kind.value
                 raise
         for later, earlier in _ORDER:
-            late, early = self.first(later), self.first(earlier)
+            late, early = first.get(later), first.get(earlier)
             if late is not None and early is not None and late.at < early.at:
                 raise InputError(
                     "event.order",
@@ -91,11 +92,10 @@ class Case:
                     other=earlier.value,
                     other_day=early.at,
                 )
-        self._check_oqtf_facts()
+        self._check_oqtf_facts(first.get(EventKind.OQTF_NOTIFIED), where)
 
-    def _check_oqtf_facts(self) -> None:
+    def _check_oqtf_facts(self, oqtf: Event | None, where: Territory) -> None:
         facts = self.facts
-        oqtf = self.first(EventKind.OQTF_NOTIFIED)
         if oqtf is None:
             # The OQTF facts describe an OQTF: without one they are a mistake, not a default.
             if facts.oqtf_decided is not None:
@@ -111,7 +111,7 @@ class Case:
             raise InputError("oqtf.departure-period-missing", field="departure-period")
         if facts.oqtf_decided is not None:
             try:
-                check_covered(facts.oqtf_decided, self.where)
+                check_covered(facts.oqtf_decided, where)
             except InputError as error:
                 error.field = "oqtf-decided"
                 raise

@@ -11,21 +11,24 @@ unknown: 48 hours or 1 month), so they are compared by the instant they end (`en
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from deadlines.case import Case, Event, Facts, event_instant
-from deadlines.errors import ParamValue
+from deadlines.errors import CoverageError, ParamValue
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
 from deadlines.instants import HourReading, count_hours
-from deadlines.periods import EXTENDING, HOURLY, Method, count
-from deadlines.rules import all_rules, rule_by_id
+from deadlines.periods import EXTENDING, HOURLY, Method, count_in, shared_calendar
+from deadlines.rules import all_rules
 from deadlines.rules.model import (
     Channel,
+    Condition,
+    Custody,
     EventKind,
     Kind,
     OqtfGround,
@@ -37,7 +40,7 @@ from deadlines.rules.model import (
     Text,
     Variant,
 )
-from deadlines.territories import Territory, same_calendar
+from deadlines.territories import Territory, same_calendar, territory
 
 
 class State(StrEnum):
@@ -132,7 +135,10 @@ def deadline_key(evaluation: Evaluation) -> DeadlineKey:
 
 def _key(rule: Rule, trigger: Event) -> DeadlineKey:
     kind = rule.triggers[0] if rule.start is StartPolicy.DISPUTED_START else trigger.kind
-    return DeadlineKey(rule.id, kind.value, trigger.rank)
+    return DeadlineKey(rule.id, _KIND_VALUES[kind], trigger.rank)
+
+
+_KIND_VALUES = {kind: kind.value for kind in EventKind}
 
 
 @dataclass(frozen=True)
@@ -272,42 +278,232 @@ class RegimeChoice:
 
 
 def regime_choice(facts: Facts, notified: date) -> RegimeChoice:
-    if facts.oqtf_decided is not None:
-        regime = Regime.NEW if facts.oqtf_decided >= REGIME_SWITCH else Regime.OLD
-        return RegimeChoice((regime,), "decided", facts.oqtf_decided)
+    return _regime_choice(facts.oqtf_decided, notified)
+
+
+def _regime_choice(decided: date | None, notified: date) -> RegimeChoice:
+    if decided is not None:
+        regime = Regime.NEW if decided >= REGIME_SWITCH else Regime.OLD
+        return RegimeChoice((regime,), "decided", decided)
     if notified < REGIME_SWITCH:
         # Notified before the switch, so necessarily taken before it (rules.md).
         return RegimeChoice((Regime.OLD,), "notified", notified)
     return RegimeChoice((Regime.NEW, Regime.OLD), "unknown", notified)
 
 
-def _variants(
-    rule: Rule, facts: Facts, trigger: Event
-) -> tuple[tuple[Variant, ...], RegimeChoice | None, tuple[Note, ...]]:
+# The facts an evaluation can read, in Facts' order after the territory: those a rule's variants
+# do not test are replaced by their defaults in the evaluation memo's key (see `_Plan`).
+_FactsKey = tuple[bool, Channel | None, date | None, bool | None, Custody, OqtfGround]
+_DEFAULT_FACTS = Facts()
+
+
+def _facts_key(facts: Facts) -> _FactsKey:
+    """Every fact an evaluation can read."""
+    return (
+        facts.appeal_info,
+        facts.channel,
+        facts.oqtf_decided,
+        facts.departure_period,
+        facts.custody,
+        facts.ground,
+    )
+
+
+_DEFAULT_KEY = _facts_key(_DEFAULT_FACTS)
+
+
+@dataclass(frozen=True)
+class _ReadingPlan:
+    """One reading of one variant, with what every evaluation of it would otherwise rebuild."""
+
+    reading: Reading
+    id: str  # the variant's prefix (a row of a regime table) and the reading's own id
+    basis: tuple[str, ...]  # the variant's basis, then the reading's
+    hours: HourReading | None  # how an hour period is read; None for a day period (spec §2.7)
+    extending: bool  # CPC 642 applies: a calendar with disputed days gives a reading of its own
+
+
+@dataclass(frozen=True)
+class _VariantPlan:
+    variant: Variant
+    index: int  # in the rule's variants
+    readings: tuple[_ReadingPlan, ...]
+    regime_row: bool  # a row of the regime table: its readings start with the regime step
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The variants that apply to an evaluation, and what follows from them alone."""
+
+    variants: tuple[_VariantPlan, ...]
+    basis: tuple[str, ...]  # the variants' basis, in order, each citation once
+    # The weakest status of the variants counted in days (None: there are none); a variant
+    # counted in hours has its own only when daylight saving does not split its readings.
+    day_status: Status | None
+    notes: tuple[Note, ...]  # the variants' notes, then the rule's, each once
+
+
+def _selection(rule: Rule, variants: tuple[_VariantPlan, ...]) -> _Selection:
+    variant_notes = tuple(n for v in variants for n in v.variant.notes)
+    return _Selection(
+        variants,
+        tuple(dict.fromkeys(b for v in variants for b in v.variant.basis)),
+        max(
+            (v.variant.status for v in variants if not v.variant.period.hours),
+            key=_STATUS_RANK.__getitem__,
+            default=None,
+        ),
+        tuple(dict.fromkeys((*variant_notes, *rule.notes))),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _catalogue_selection(rule_id: str, indices: tuple[int, ...]) -> _Selection:
+    plan = _plans_by_id()[rule_id]
+    return _selection(plan.rule, tuple(plan.variants[i] for i in indices))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the engine derives from a rule alone, worked out once per catalogue rule instead of
+    once per evaluation: which facts its variants test, its readings' ids and bases.
+
+    An evaluation reads a fact only when a variant tests it (`_matching`), so the facts no
+    variant tests cannot change it: the evaluation memo is keyed without them.
+    """
+
+    rule: Rule
+    index: int  # position in the catalogue (the order of deadlines ending together); -1: none
+    variants: tuple[_VariantPlan, ...]
+    every: _Selection  # all the variants
+    by_appeal_info: bool
+    by_channel: bool
+    by_regime: bool  # counted by the OQTF regime table (`has_regimes`)
+    by_departure_period: bool
+    by_custody: bool
+    by_ground: bool
+    unconditional: bool  # no variant tests any fact: every variant applies
+
+    def facts_key(self, facts: Facts) -> _FactsKey:
+        if self.unconditional:
+            return _DEFAULT_KEY
+        default = _DEFAULT_FACTS
+        return (
+            facts.appeal_info if self.by_appeal_info else default.appeal_info,
+            facts.channel if self.by_channel else default.channel,
+            facts.oqtf_decided if self.by_regime else default.oqtf_decided,
+            facts.departure_period if self.by_departure_period else default.departure_period,
+            facts.custody if self.by_custody else default.custody,
+            facts.ground if self.by_ground else default.ground,
+        )
+
+
+def _plan(rule: Rule, index: int = -1) -> _Plan:
+    variants = tuple(
+        _VariantPlan(
+            variant,
+            position,
+            tuple(
+                _ReadingPlan(
+                    reading,
+                    (f"{variant.id}/" if variant.id else "") + reading.id,
+                    variant.basis + reading.basis,
+                    _hour_reading(reading.method),
+                    reading.method in EXTENDING,
+                )
+                for reading in variant.readings
+            ),
+            variant.label is not None,
+        )
+        for position, variant in enumerate(rule.variants)
+    )
+    conditions = [v.when for v in rule.variants]
+    return _Plan(
+        rule,
+        index,
+        variants,
+        _selection(rule, variants),
+        any(c.appeal_info is not None for c in conditions),
+        any(c.channel is not None for c in conditions),
+        any(c.regime is not None for c in conditions),
+        any(c.departure_period is not None for c in conditions),
+        any(c.custody is not None for c in conditions),
+        any(c.ground is not None for c in conditions),
+        all(c == Condition() for c in conditions),
+    )
+
+
+def _hour_reading(method: Method) -> HourReading | None:
+    if method not in HOURLY:
+        return None
+    return HourReading.ELAPSED if method is Method.HOURS_ELAPSED else HourReading.WALL_CLOCK
+
+
+@cache
+def _catalogue_plans() -> tuple[_Plan, ...]:
+    return tuple(_plan(rule, index) for index, rule in enumerate(all_rules()))
+
+
+@cache
+def _plans_by_id() -> dict[str, _Plan]:
+    return {plan.rule.id: plan for plan in _catalogue_plans()}
+
+
+@dataclass(frozen=True)
+class _Place:
+    """What counting needs of a territory, built once per territory instead of per evaluation:
+    its zone and its calendars (the one shared by territories with the same holidays, spec §5).
+    """
+
+    zone: ZoneInfo
+    plain: tuple[HolidayCalendar]  # the calendar of statutory holidays (`shared_calendar`)
+    # The calendars of a reading that extends (CPC 642): with the disputed days too, as a
+    # reading of its own, where the territory has any (spec §3).
+    extending: tuple[HolidayCalendar, ...]
+
+
+@lru_cache(maxsize=256)
+def _place(where: Territory) -> _Place:
+    base = shared_calendar(HolidayCalendar(where))
+    extending: tuple[HolidayCalendar, ...] = (base,)
+    if has_disputed_days(where):
+        extending = (base, shared_calendar(HolidayCalendar(where, with_disputed=True)))
+    return _Place(ZoneInfo(where.time_zone), (base,), extending)
+
+
+def _matching(
+    plan: _Plan, facts: _FactsKey, trigger: Event
+) -> tuple[_Selection, RegimeChoice | None, tuple[Note, ...]]:
     """The variants that apply; when a deciding fact is unknown, all possible ones (spec §3)."""
-    channel = facts.channel
+    appeal_info, channel, decided, departure_period, custody, ground = facts
     warnings: list[Note] = []
-    if channel is None and any(v.when.channel is not None for v in rule.variants):
+    if channel is None and plan.by_channel:
         if trigger.at - timedelta(days=120) >= ANEF_CERTAIN_FROM:
             channel = Channel.ANEF  # rules.md default
         else:
             warnings.append(Message("warning.channel-unknown", (("since", ANEF_CERTAIN_FROM),)))
     choice = None
-    if any(v.when.regime is not None for v in rule.variants):
-        choice = regime_choice(facts, trigger.at)
+    if plan.by_regime:
+        choice = _regime_choice(decided, trigger.at)
         if choice.reason == "unknown":
             warnings.append(Message("warning.oqtf-decided-unknown", (("since", REGIME_SWITCH),)))
+    if plan.unconditional:
+        return plan.every, choice, tuple(warnings)
     matching = tuple(
-        v
-        for v in rule.variants
-        if (v.when.appeal_info is None or v.when.appeal_info == facts.appeal_info)
-        and (v.when.channel is None or channel is None or v.when.channel == channel)
-        and (v.when.regime is None or choice is None or v.when.regime in choice.regimes)
-        and (v.when.departure_period is None or v.when.departure_period == facts.departure_period)
-        and (v.when.custody is None or facts.custody in v.when.custody)
-        and (v.when.ground is None or facts.ground in v.when.ground)
+        p.index
+        for p in plan.variants
+        if ((w := p.variant.when).appeal_info is None or w.appeal_info == appeal_info)
+        and (w.channel is None or channel is None or w.channel == channel)
+        and (w.regime is None or choice is None or w.regime in choice.regimes)
+        and (w.departure_period is None or w.departure_period == departure_period)
+        and (w.custody is None or custody in w.custody)
+        and (w.ground is None or ground in w.ground)
     )
-    return matching, choice, tuple(warnings)
+    if plan.index < 0:  # not a catalogue rule (tests): nothing to share it with
+        selection = _selection(plan.rule, tuple(plan.variants[i] for i in matching))
+    else:
+        selection = _catalogue_selection(plan.rule.id, matching)
+    return selection, choice, tuple(warnings)
 
 
 def _regime_step(choice: RegimeChoice, variant: Variant, at: date) -> Step:
@@ -331,118 +527,200 @@ def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
 def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
     """Every reading of `rule` from `starts` (one, or several when the start is disputed).
 
-    Pure: memoised on the rule id, the starts and the facts (which name the territory), so a
-    caseload that repeats the same triggers pays for each count once.
+    Pure: memoised on the rule id, the starts, the facts the rule's variants test and the
+    territory's calendar, so a caseload that repeats the same triggers pays for each once.
     """
-    if where.code == facts.territory and rule_by_id(rule.id) is rule:
-        # Keyed by a territory with the same calendar: an evaluation names no territory.
-        return _evaluate_cached(
-            rule.id, starts, replace(facts, territory=same_calendar(where.code))
+    plan = _plans_by_id().get(rule.id)
+    if plan is not None and plan.rule is rule:
+        return _outcome(plan, starts, facts, where).raw
+    try:  # a rule of no catalogue (tests): no memo to share it with
+        return _evaluate(_plan(rule), starts, _facts_key(facts), _place(where))
+    except CoverageError as error:
+        error.params["territory"] = where.code  # see `_outcome`
+        raise
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """An evaluation and what each brief of it reads, memoised together (none of it depends on
+    the rest of the case)."""
+
+    raw: Evaluation  # as `evaluate` returns it
+    evaluation: Evaluation  # with the status the deadline shows (`_status`)
+    safe: ReadingResult | None  # None when no reading applies (no variant fits the facts)
+    latest: ReadingResult | None
+    key: DeadlineKey
+    # The brief of a case that adds no warning, by whether its fulfilling event is given: a
+    # memo, not a value (equality, hashing and repr ignore it).
+    plain_briefs: dict[bool, Brief] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
+
+    def brief(self, warnings: tuple[Note, ...], done_by_event: bool) -> Brief:
+        """The deadline's brief, given what the rest of the case says of it."""
+        if warnings is not self.evaluation.warnings:
+            return self._brief(warnings, done_by_event)
+        # The case adds no warning (most do not): the brief is the same for every case that
+        # shares this evaluation and whose fulfilling event is (or is not) given.
+        plain = self.plain_briefs
+        brief = plain.get(done_by_event)
+        if brief is None:
+            brief = plain[done_by_event] = self._brief(warnings, done_by_event)
+        return brief
+
+    def _brief(self, warnings: tuple[Note, ...], done_by_event: bool) -> Brief:
+        evaluation, safe, latest = self.evaluation, self.safe, self.latest
+        assert safe is not None and latest is not None  # a deadline has readings
+        return Brief(
+            evaluation.rule,
+            evaluation.trigger,
+            self.key,
+            safe.due,
+            safe.at,
+            latest.due,
+            latest.at,
+            safe.end,
+            latest.end,
+            evaluation.basis,
+            evaluation.status,
+            warnings,
+            done_by_event,
         )
-    return _evaluate(rule, starts, facts, where)
+
+
+def _outcome(plan: _Plan, starts: tuple[Event, ...], facts: Facts, where: Territory) -> _Outcome:
+    """The rule's evaluation in `where`, memoised when the facts name `where` (as `territory`
+    spells it)."""
+    try:
+        if where.code != facts.territory:
+            return _outcome_of(_evaluate(plan, starts, _facts_key(facts), _place(where)), plan)
+        # Keyed by a territory with the same calendar: an evaluation names no territory.
+        calendar = same_calendar(where.code)
+        return _outcome_cached(plan.rule.id, starts, plan.facts_key(facts), calendar)
+    except CoverageError as error:
+        # Counted in the calendar of a stand-in territory with the same holidays (the count
+        # memo's key): the error names the territory asked about.
+        error.params["territory"] = where.code
+        raise
 
 
 @lru_cache(maxsize=1 << 15)
-def _evaluate_cached(rule_id: str, starts: tuple[Event, ...], facts: Facts) -> Evaluation:
-    from deadlines.territories import territory
+def _outcome_cached(
+    rule_id: str, starts: tuple[Event, ...], facts: _FactsKey, calendar: str
+) -> _Outcome:
+    plan = _plans_by_id()[rule_id]
+    return _outcome_of(_evaluate(plan, starts, facts, _place(territory(calendar))), plan)
 
-    rule = rule_by_id(rule_id)
-    assert rule is not None
-    return _evaluate(rule, starts, facts, territory(facts.territory))
+
+def _outcome_of(raw: Evaluation, plan: _Plan) -> _Outcome:
+    status = _status(plan, raw)
+    evaluation = raw if status is raw.status else replace(raw, status=status)
+    key = _key(plan.rule, raw.trigger)
+    if not raw.readings:
+        return _Outcome(raw, evaluation, None, None, key)
+    # `Evaluation.safe` and `latest_reading` in one pass: the first of the earliest and the
+    # first of the latest ends.
+    safe = latest = raw.readings[0]
+    for reading in raw.readings:
+        if reading.end < safe.end:
+            safe = reading
+        elif reading.end > latest.end:
+            latest = reading
+    return _Outcome(raw, evaluation, safe, latest, key)
 
 
-def _evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
-    variants, choice, warnings = _variants(rule, facts, starts[0])
-    zone = ZoneInfo(where.time_zone)
-    base = HolidayCalendar(where)
-    disputed = HolidayCalendar(where, with_disputed=True)
+def _evaluate(
+    plan: _Plan, starts: tuple[Event, ...], facts: _FactsKey, place: _Place
+) -> Evaluation:
+    rule = plan.rule
+    selection, choice, warnings = _matching(plan, facts, starts[0])
+    zone = place.zone
+    several = len(starts) > 1
     results: list[ReadingResult] = []
     extra_warnings: list[Note] = []
     hour_statuses: list[Status] = []
-    for variant in variants:
-        prefix = f"{variant.id}/" if variant.id else ""
+    for variant_plan in selection.variants:
+        variant = variant_plan.variant
+        period = variant.period
+        regime_row = choice is not None and variant_plan.regime_row
         first_of_variant = len(results)
         for start in starts:
-            for reading in variant.readings:
-                suffix = f"@{start.kind.value}" if len(starts) > 1 else ""
-                if reading.method in HOURLY:
+            suffix = f"@{start.kind.value}" if several else ""
+            for reading in variant_plan.readings:
+                if reading.hours is not None:
                     instant, oddity = event_instant(start, zone)
                     if oddity is not None:
                         extra_warnings.append(_instant_warning(oddity, start, instant))
-                    counted = count_hours(
-                        instant,
-                        variant.period.hours,
-                        HourReading.ELAPSED
-                        if reading.method is Method.HOURS_ELAPSED
-                        else HourReading.WALL_CLOCK,
-                        zone,
-                    )
+                    counted = count_hours(instant, period.hours, reading.hours, zone)
                     steps = counted.steps
-                    if choice is not None and variant.label is not None:
+                    if regime_row:
+                        assert choice is not None
                         steps = (_regime_step(choice, variant, instant), *steps)
                     results.append(
                         ReadingResult(
-                            prefix + reading.id + suffix,
-                            reading,
+                            reading.id + suffix,
+                            reading.reading,
                             start,
                             counted.due.date(),
                             counted.due,
                             counted.due.astimezone(UTC),
                             False,
-                            variant.basis + reading.basis,
+                            reading.basis,
                             steps,
                         )
                     )
                     continue
-                calendars = [base]
-                if reading.method in EXTENDING and has_disputed_days(where):
-                    calendars.append(disputed)
-                for calendar in calendars:
-                    counted_day = count(
-                        start.at, variant.period, reading.method, calendar, rule.extension_citation
+                method = reading.reading.method
+                for calendar in place.extending if reading.extending else place.plain:
+                    counted_day = count_in(
+                        start.at, period, method, calendar, rule.extension_citation
                     )
                     steps = counted_day.steps
-                    if choice is not None and variant.label is not None:
+                    if regime_row:
+                        assert choice is not None
                         steps = (_regime_step(choice, variant, start.at), *steps)
-                    reading_id = prefix + reading.id + suffix
+                    reading_id = reading.id + suffix
                     if calendar.with_disputed:
                         reading_id += "+disputed-holidays"
                     results.append(
                         ReadingResult(
                             reading_id,
-                            reading,
+                            reading.reading,
                             start,
                             counted_day.due,
                             None,
                             _end_of_day(counted_day.due, zone),
                             calendar.with_disputed,
-                            variant.basis + reading.basis,
+                            reading.basis,
                             steps,
                         )
                     )
-        if variant.period.hours:
+        if period.hours:
             ends = {r.end for r in results[first_of_variant:]}
             # A daylight-saving change inside the period splits the readings: no authority
             # decides between them (CA Q2.2, "DST: DISPUTED").
             hour_statuses.append(Status.DISPUTED if len(ends) > 1 else variant.status)
-    basis = tuple(dict.fromkeys(b for v in variants for b in v.basis))
     # The weakest status of the variants in play (an unknown fact makes the whole deadline as
     # uncertain as its least settled possibility).
-    statuses = [v.status for v in variants if not v.period.hours] + hour_statuses
-    status = max(statuses, key=STATUS_ORDER.index, default=rule.status)
-    variant_notes = tuple(n for v in variants for n in v.notes)
+    day_status = selection.day_status
+    if hour_statuses:
+        statuses = [*hour_statuses] if day_status is None else [day_status, *hour_statuses]
+        status = max(statuses, key=_STATUS_RANK.__getitem__)
+    else:
+        status = rule.status if day_status is None else day_status
     return Evaluation(
         rule,
         starts[0],
         tuple(results),
-        basis,
+        selection.basis,
         status,
-        tuple(dict.fromkeys((*variant_notes, *rule.notes))),
-        tuple(dict.fromkeys((*warnings, *extra_warnings))),
+        selection.notes,
+        tuple(dict.fromkeys((*warnings, *extra_warnings))) if extra_warnings else warnings,
     )
 
 
 STATUS_ORDER = [Status.SETTLED, Status.PREVAILING, Status.DISPUTED, Status.OPEN]
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
 
 def _instant_warning(oddity: str, start: Event, instant: datetime) -> Message:
@@ -452,20 +730,19 @@ def _instant_warning(oddity: str, start: Event, instant: datetime) -> Message:
     return Message("warning.time-ambiguous", (("at", instant),))
 
 
-def _trigger_groups(rule: Rule, events: list[Event]) -> Iterator[tuple[Event, ...]]:
+def _trigger_groups(
+    rule: Rule, events: dict[EventKind, list[Event]]
+) -> Iterator[tuple[Event, ...]]:
+    """The starts of each deadline of `rule`, from the case's events by kind (in their order;
+    the lists grow as derived events are born, and are read as they grow)."""
     if rule.start is StartPolicy.DISPUTED_START:
-        given = [
-            next(e for e in events if e.kind == kind)
-            for kind in rule.triggers
-            if any(e.kind == kind for e in events)
-        ]
+        given = [events[kind][0] for kind in rule.triggers if kind in events]
         if given:
             yield tuple(given)
         return
     for kind in rule.triggers:
-        for event in events:
-            if event.kind == kind:
-                yield (event,)
+        for event in events.get(kind, ()):
+            yield (event,)
 
 
 def state_of(
@@ -512,37 +789,63 @@ def listed(
 def express_refusal(case: Case) -> Event | None:
     """The first express refusal of the titre: notified alone, or with an OQTF based on
     L.611-1 3° (which is itself taken on a refusal of titre)."""
-    candidates = [e for e in (case.first(EventKind.REFUSAL_NOTIFIED),) if e is not None]
-    oqtf = case.first(EventKind.OQTF_NOTIFIED)
-    if oqtf is not None and case.facts.ground is OqtfGround.REFUSAL:
+    return _express_refusal(
+        case.first(EventKind.REFUSAL_NOTIFIED), case.first(EventKind.OQTF_NOTIFIED), case.facts
+    )
+
+
+def _express_refusal(refusal: Event | None, oqtf: Event | None, facts: Facts) -> Event | None:
+    candidates = [e for e in (refusal,) if e is not None]
+    if oqtf is not None and facts.ground is OqtfGround.REFUSAL:
         candidates.append(oqtf)
     return min(candidates, key=lambda e: e.at, default=None)
 
 
-def _context_warnings(evaluation: Evaluation, case: Case) -> tuple[Note, ...]:
-    """Warnings that depend on other events of the case."""
+@dataclass(frozen=True)
+class _CaseView:
+    """What every rule reads of the case, worked out once per case rather than once per rule:
+    the first entered event of each kind (derived events are not in it, as in `Case.first`),
+    the express refusal and the facts."""
+
+    first: dict[EventKind, Event]
+    refusal: Event | None
+    facts: Facts
+
+
+def _case_view(case: Case) -> _CaseView:
+    first: dict[EventKind, Event] = {}
+    for event in case.events:
+        first.setdefault(event.kind, event)
+    refusal = _express_refusal(
+        first.get(EventKind.REFUSAL_NOTIFIED), first.get(EventKind.OQTF_NOTIFIED), case.facts
+    )
+    return _CaseView(first, refusal, case.facts)
+
+
+def _context_warnings(evaluation: Evaluation, due: date, view: _CaseView) -> tuple[Note, ...]:
+    """Warnings that depend on other events of the case (`due`: the safe reading's last day),
+    after the evaluation's own: the very tuple `evaluation.warnings` when the case adds none."""
     rule = evaluation.rule
-    warnings: list[Note] = list(evaluation.warnings)
-    done = case.first(rule.done_by) if rule.done_by is not None else None
-    if done is not None and done.at > evaluation.due:
-        warnings.append(
-            Message("warning.done-after-safe", (("day", done.at), ("due", evaluation.due)))
-        )
-    refusal = express_refusal(case)
+    trigger = evaluation.trigger
+    added: list[Note] = []
+    done = view.first.get(rule.done_by) if rule.done_by is not None else None
+    if done is not None and done.at > due:
+        added.append(Message("warning.done-after-safe", (("day", done.at), ("due", due))))
+    refusal = view.refusal
     if (
         refusal is not None
-        and evaluation.trigger.kind is EventKind.IMPLICIT_REFUSAL_BORN
-        and refusal.at > evaluation.trigger.at
+        and trigger.kind is EventKind.IMPLICIT_REFUSAL_BORN
+        and refusal.at > trigger.at
     ):
         # CJA R.421-2 al. 1: an express refusal within the appeal period makes it run again;
         # notified with an OQTF, it follows the OQTF's deadline (CA Q3).
-        oqtf = case.first(EventKind.OQTF_NOTIFIED)
+        oqtf = view.first.get(EventKind.OQTF_NOTIFIED)
         with_oqtf = oqtf is not None and oqtf.at == refusal.at
         key = "warning.oqtf-after-implicit" if with_oqtf else "warning.express-after-implicit"
-        warnings.append(Message(key, (("day", refusal.at),)))
-    if evaluation.trigger.kind is EventKind.OQTF_NOTIFIED:
-        warnings.extend(_oqtf_warnings(evaluation, case))
-    return tuple(warnings)
+        added.append(Message(key, (("day", refusal.at),)))
+    if trigger.kind is EventKind.OQTF_NOTIFIED:
+        added.extend(_oqtf_warnings(evaluation, view.facts))
+    return (*evaluation.warnings, *added) if added else evaluation.warnings
 
 
 def has_regimes(rule: Rule) -> bool:
@@ -550,9 +853,8 @@ def has_regimes(rule: Rule) -> bool:
     return any(v.when.regime is not None for v in rule.variants)
 
 
-def _oqtf_warnings(evaluation: Evaluation, case: Case) -> list[Note]:
+def _oqtf_warnings(evaluation: Evaluation, facts: Facts) -> list[Note]:
     notified = evaluation.trigger.at
-    facts = case.facts
     warnings: list[Note] = []
     if has_regimes(evaluation.rule):
         if notified >= JUNE_2026_DECREES:
@@ -573,9 +875,9 @@ def _oqtf_warnings(evaluation: Evaluation, case: Case) -> list[Note]:
     return warnings
 
 
-def _status(evaluation: Evaluation) -> Status:
+def _status(plan: _Plan, evaluation: Evaluation) -> Status:
     """An OQTF appeal notified once the June 2026 decrees were published is OPEN (CA §0.3)."""
-    if has_regimes(evaluation.rule) and evaluation.trigger.at >= JUNE_2026_DECREES:
+    if plan.by_regime and evaluation.trigger.at >= JUNE_2026_DECREES:
         return Status.OPEN
     return evaluation.status
 
@@ -609,12 +911,23 @@ def briefs(case: Case) -> tuple[Brief, ...]:
 
 def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, ...]]:
     where = case.where
-    events = list(case.events)
-    evaluated: list[tuple[Evaluation, Brief]] = []
+    view = _case_view(case)
+    facts = case.facts
+    # The events by kind, in the case's order; derived events join them as they are born.
+    events: dict[EventKind, list[Event]] = {}
+    for event in case.events:
+        events.setdefault(event.kind, []).append(event)
+    evaluated: list[tuple[tuple[datetime, int, date, int], Evaluation, Brief]] = []
     notes: list[Note] = []
-    for rule in all_rules():
-        replaced = rule.replaced_by is not None and case.first(rule.replaced_by) is not None
-        absorbing = case.first(rule.absorbed_by) if rule.absorbed_by is not None else None
+    for plan in _catalogue_plans():
+        rule = plan.rule
+        for kind in rule.triggers:
+            if kind in events:
+                break
+        else:
+            continue  # none of its triggers is in the case
+        replaced = rule.replaced_by is not None and rule.replaced_by in view.first
+        absorbing = view.first.get(rule.absorbed_by) if rule.absorbed_by is not None else None
         for starts in _trigger_groups(rule, events):
             trigger = starts[0]
             if replaced:
@@ -636,59 +949,32 @@ def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, 
                     )
                 )
                 continue
-            evaluation = evaluate(rule, starts, case.facts, where)
-            if not evaluation.readings:
+            outcome = _outcome(plan, starts, facts, where)
+            safe = outcome.safe
+            if safe is None:
                 continue  # no variant applies to these facts (e.g. no departure period)
-            status = _status(evaluation)
-            if status is not evaluation.status:
-                evaluation = replace(evaluation, status=status)
             if rule.produces is not None:
-                refusal = express_refusal(case)
-                if refusal is not None and refusal.at <= evaluation.due:
+                refusal = view.refusal
+                if refusal is not None and refusal.at <= safe.due:
                     # An express refusal notified before the silence ran out: no implicit
                     # decision is born (CJA R.421-2 al. 1; rules.md).
                     notes.append(
                         Message(
                             "note.no-implicit-refusal",
-                            (("refusal", refusal.at), ("born", evaluation.due)),
+                            (("refusal", refusal.at), ("born", safe.due)),
                         )
                     )
                     continue
-                events.append(Event(rule.produces, evaluation.due, derived=True))
-            evaluated.append((evaluation, _brief(evaluation, case)))
-    order = _rule_order()
-    evaluated.sort(
-        key=lambda pair: (
-            pair[1].end,
-            order[pair[1].rule.id],
-            pair[1].trigger.at,
-            pair[1].trigger.rank,
-        )
-    )
-    return evaluated, tuple(dict.fromkeys(notes))
-
-
-@lru_cache(maxsize=1)
-def _rule_order() -> dict[str, int]:
-    return {rule.id: index for index, rule in enumerate(all_rules())}
-
-
-def _brief(evaluation: Evaluation, case: Case) -> Brief:
-    rule = evaluation.rule
-    safe = evaluation.safe
-    latest = evaluation.latest_reading
-    return Brief(
-        rule,
-        evaluation.trigger,
-        deadline_key(evaluation),
-        safe.due,
-        safe.at,
-        latest.due,
-        latest.at,
-        safe.end,
-        latest.end,
-        evaluation.basis,
-        evaluation.status,
-        _context_warnings(evaluation, case),
-        rule.done_by is not None and case.first(rule.done_by) is not None,
-    )
+                events.setdefault(rule.produces, []).append(
+                    Event(rule.produces, safe.due, derived=True)
+                )
+            evaluation = outcome.evaluation
+            brief = outcome.brief(
+                _context_warnings(evaluation, safe.due, view),
+                rule.done_by is not None and rule.done_by in view.first,
+            )
+            # Sorted by when it ends, then in catalogue order, then by trigger.
+            order = (brief.end, plan.index, evaluation.trigger.at, evaluation.trigger.rank)
+            evaluated.append((order, evaluation, brief))
+    evaluated.sort(key=itemgetter(0))
+    return [(evaluation, brief) for _, evaluation, brief in evaluated], tuple(dict.fromkeys(notes))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from deadlines.errors import CoverageError
 from deadlines.territories import Region, Territory
@@ -143,13 +143,28 @@ class HolidayCalendar:
     with_disputed: bool = False
 
     def holiday(self, day: date) -> Holiday | None:
-        for h in holidays_in(self.territory, day.year):
-            if h.day == day and (self.with_disputed or not h.disputed):
-                return h
-        return None
+        by_day = self._by_year.get(day.year)
+        if by_day is None:
+            by_day = self._by_year[day.year] = self._days_of(day.year)
+        return by_day.get(day)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and self.holiday(day) is None
+
+    def _days_of(self, year: int) -> dict[date, Holiday]:
+        days: dict[date, Holiday] = {}
+        for h in holidays_in(self.territory, year):  # raises for a year without verified data
+            if self.with_disputed or not h.disputed:
+                # Sorted by (day, disputed): on a day with two holidays (Ascension on 1 May,
+                # 2008), the statutory one, else the first listed, names the day.
+                days.setdefault(h.day, h)
+        return days
+
+    @cached_property
+    def _by_year(self) -> dict[int, dict[date, Holiday]]:
+        """This calendar's holidays by day, for each year looked at so far: a memo, not a field
+        (equality, hashing and repr ignore it). Counting asks about a few days per count."""
+        return {}
 
 
 def has_disputed_days(where: Territory) -> bool:

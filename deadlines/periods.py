@@ -110,16 +110,17 @@ def count(
     (same day, same period, same calendar) many times. Territories with the same calendar share
     the cache; a coverage error still names the territory asked about.
     """
-    shared = _shared_calendar(calendar)
     try:
-        return _count(trigger, period, method, shared, extension_citation)
+        return count_in(trigger, period, method, shared_calendar(calendar), extension_citation)
     except CoverageError as error:
         error.params["territory"] = calendar.territory.code
         raise
 
 
 @lru_cache(maxsize=256)
-def _shared_calendar(calendar: HolidayCalendar) -> HolidayCalendar:
+def shared_calendar(calendar: HolidayCalendar) -> HolidayCalendar:
+    """The calendar of the first territory with the same holidays (`same_calendar`): what the
+    count memo is keyed by."""
     from deadlines.territories import same_calendar, territory
 
     return HolidayCalendar(
@@ -128,77 +129,44 @@ def _shared_calendar(calendar: HolidayCalendar) -> HolidayCalendar:
 
 
 @lru_cache(maxsize=1 << 16)
-def _count(
+def count_in(
     trigger: date,
     period: Period,
     method: Method,
     calendar: HolidayCalendar,
     extension_citation: str,
 ) -> Counted:
+    """`count` in a calendar that `shared_calendar` returned (the memo is keyed by it). A
+    coverage error names that calendar's territory: the caller names the one asked about."""
     if method in HOURLY or period.hours:
         raise ValueError("hour-based periods are counted by deadlines.instants.count_hours")
     if method is Method.DAY_COUNTED and (period.total_months or not period.days):
         raise ValueError("day-counted periods are in days only")
     check_covered(trigger, calendar.territory)
-    steps: list[Step] = [Step(StepKind.START, trigger, trigger, "step.start", (("day", trigger),))]
+    steps: list[Step] = [_start_step(trigger)]
     current = trigger
     backward = method is Method.BACKWARD
 
     if method is Method.FRANC_DOCTRINE:
-        following = current + timedelta(days=1)
-        steps.append(
-            Step(StepKind.DAY_AFTER, current, following, "step.day-after", (), FRANC_DOCTRINE)
-        )
-        current = following
+        step = _day_after_step(current)
+        steps.append(step)
+        current = step.after
 
-    if period.total_months:
-        months = period.total_months
-        target = _shift_months(current, -months if backward else months)
-        kind = StepKind.SUBTRACT_MONTHS if backward else StepKind.ADD_MONTHS
-        key = "step.subtract-months" if backward else "step.add-months"
-        if target.day != current.day:
-            # No same day number in the target month: the last day of that month (CPC 641).
-            steps.append(
-                Step(
-                    StepKind.CLAMP,
-                    current,
-                    target,
-                    "step.clamp",
-                    (("months", months), ("wanted", current.day), ("day", target)),
-                    CPC_641_MONTHS,
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    kind,
-                    current,
-                    target,
-                    key,
-                    (("months", months), ("day", target)),
-                    CPC_641_MONTHS,
-                )
-            )
-        current = target
+    months = period.total_months
+    if months:
+        step = _months_step(current, months, backward)
+        steps.append(step)
+        current = step.after
 
     if period.days:
-        step = _days_step(current, period, method)
+        step = _days_step(current, period.days, method is Method.DAY_COUNTED, backward, months != 0)
         steps.append(step)
         current = step.after
 
     if method is Method.FRANC:
-        following = current + timedelta(days=1)
-        steps.append(
-            Step(
-                StepKind.FRANC_DAY,
-                current,
-                following,
-                "step.franc-day",
-                (("day", following),),
-                FRANC_CE,
-            )
-        )
-        current = following
+        step = _franc_day_step(current)
+        steps.append(step)
+        current = step.after
 
     check_covered(current, calendar.territory)
     if method in EXTENDING:
@@ -207,13 +175,9 @@ def _count(
             check_covered(following, calendar.territory)
             steps.append(_skip_step(current, following, calendar, extension_citation))
             current = following
-        steps.append(
-            Step(StepKind.WORKING_DAY, current, current, "step.working-day", (("day", current),))
-        )
+        steps.append(_working_day_step(current))
     elif method is Method.BIRTH:
-        steps.append(
-            Step(StepKind.BIRTH, current, current, "step.birth", (("day", current),), BIRTH_CE)
-        )
+        steps.append(_birth_step(current))
     elif not calendar.is_working_day(current):
         steps.append(
             Step(
@@ -225,42 +189,109 @@ def _count(
             )
         )
 
-    steps.append(
-        Step(
-            StepKind.END_OF_DAY,
-            current,
-            current,
-            "step.end-of-day",
-            (("day", current), ("zone", calendar.territory.time_zone)),
-            CPC_642_END,
-        )
-    )
+    steps.append(_end_of_day_step(current, calendar.territory.time_zone))
     return Counted(current, tuple(steps))
 
 
-def _days_step(current: date, period: Period, method: Method) -> Step:
-    """The step that adds (or subtracts) the days of `period` to `current`."""
-    if method is Method.DAY_COUNTED:
+# The steps of a count are memoised one by one: the readings of one rule count the same period
+# from the same day with other methods (the months step of a franc, an extended and a strict
+# reading is one step), and a Step is frozen, so sharing one changes nothing in a trace.
+
+
+@lru_cache(maxsize=1 << 12)
+def _start_step(trigger: date) -> Step:
+    return Step(StepKind.START, trigger, trigger, "step.start", (("day", trigger),))
+
+
+@lru_cache(maxsize=1 << 12)
+def _day_after_step(trigger: date) -> Step:
+    following = trigger + timedelta(days=1)
+    return Step(StepKind.DAY_AFTER, trigger, following, "step.day-after", (), FRANC_DOCTRINE)
+
+
+@lru_cache(maxsize=1 << 14)
+def _months_step(current: date, months: int, backward: bool) -> Step:
+    """Same day number `months` later (or earlier), else the month's last day (CPC 641)."""
+    target = _shift_months(current, -months if backward else months)
+    if target.day != current.day:
+        # No same day number in the target month: the last day of that month (CPC 641).
+        return Step(
+            StepKind.CLAMP,
+            current,
+            target,
+            "step.clamp",
+            (("months", months), ("wanted", current.day), ("day", target)),
+            CPC_641_MONTHS,
+        )
+    return Step(
+        StepKind.SUBTRACT_MONTHS if backward else StepKind.ADD_MONTHS,
+        current,
+        target,
+        "step.subtract-months" if backward else "step.add-months",
+        (("months", months), ("day", target)),
+        CPC_641_MONTHS,
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _days_step(current: date, days: int, counted: bool, backward: bool, mixed: bool) -> Step:
+    """The step that adds (or subtracts) `days` to `current`: `counted` when the trigger day is
+    day 1 (DAY_COUNTED), `mixed` after a months step (CPC 641 al. 3)."""
+    if counted:
         # The trigger day is the first day of the period (Cass. civ. 1re, avis 7 janv. 2025
         # n° 24-70.008, for the 4-day rétention period; applied by analogy: CA Q5.2).
-        target = current + timedelta(days=period.days - 1)
+        target = current + timedelta(days=days - 1)
         return Step(
             StepKind.ADD_DAYS,
             current,
             target,
             "step.add-days-counted",
-            (("days", period.days), ("day", target)),
+            (("days", days), ("day", target)),
             DAY_COUNTED_CASS,
         )
-    backward = method is Method.BACKWARD
-    target = current + timedelta(days=-period.days if backward else period.days)
+    target = current + timedelta(days=-days if backward else days)
     return Step(
         StepKind.SUBTRACT_DAYS if backward else StepKind.ADD_DAYS,
         current,
         target,
         "step.subtract-days" if backward else "step.add-days",
-        (("days", period.days), ("day", target)),
-        CPC_641_MIXED if period.total_months else CPC_641_DAYS,
+        (("days", days), ("day", target)),
+        CPC_641_MIXED if mixed else CPC_641_DAYS,
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def _franc_day_step(current: date) -> Step:
+    following = current + timedelta(days=1)
+    return Step(
+        StepKind.FRANC_DAY,
+        current,
+        following,
+        "step.franc-day",
+        (("day", following),),
+        FRANC_CE,
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def _birth_step(day: date) -> Step:
+    return Step(StepKind.BIRTH, day, day, "step.birth", (("day", day),), BIRTH_CE)
+
+
+@lru_cache(maxsize=1 << 12)
+def _working_day_step(day: date) -> Step:
+    return Step(StepKind.WORKING_DAY, day, day, "step.working-day", (("day", day),))
+
+
+@lru_cache(maxsize=1 << 12)
+def _end_of_day_step(day: date, time_zone: str) -> Step:
+    return Step(
+        StepKind.END_OF_DAY,
+        day,
+        day,
+        "step.end-of-day",
+        (("day", day), ("zone", time_zone)),
+        CPC_642_END,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from deadlines.errors import InputError
 
@@ -57,8 +57,14 @@ _ALSACE_MOSELLE = frozenset({"57", "67", "68"})
 DEFAULT_TERRITORY = "75"
 
 
+@lru_cache(maxsize=512)
 def territory(code: str) -> Territory:
-    """The territory for a department or collectivity code; InputError for anything else."""
+    """The territory for a department or collectivity code; InputError for anything else.
+
+    Memoised (a Territory is frozen): every case asks for its own, every rule of it again. An
+    error is not memoised, so each bad code raises its own. Bounded, because a code is user
+    input and may come spelt in many ways ("2a", " 75").
+    """
     code = code.strip().upper()
     if code in _OVERSEAS:
         return _OVERSEAS[code]
