@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cli_options as o
+from cli_export import PROGRESS_FROM  # cases: above this, imports show a progress bar
 
 if TYPE_CHECKING:
     import sqlite3
@@ -34,7 +35,6 @@ case_app = typer.Typer(
 )
 
 Ref = Annotated[str, typer.Argument(metavar="REF", help="Référence du dossier (pseudonyme).")]
-PROGRESS_FROM = 300  # cases: above this, imports and exports show a progress bar
 
 
 def _run(lang: str, work: object) -> None:
@@ -574,57 +574,15 @@ def export(
     Une échéance inchangée garde son UID et sa SEQUENCE ; une date qui bouge augmente la
     SEQUENCE ; une échéance qui ne s'applique plus est écrite une fois comme annulée.
     """
+    import cli_export
 
-    def work() -> None:
-        import os
-        import sys
-
-        from calendars.plan import parse_reminders, stamp_from_day
-        from caseload import store
-        from caseload.export import Export
-        from cli import write_calendar_file
-        from deadlines.errors import InputError
-
-        if not output:
-            raise InputError("export.output", field="output")
-        reminders = parse_reminders(remind)
-        reference = _reference(as_of)
-        connection = _open(db)
-        if refs:
-            for ref in refs:
-                store.get(connection, ref)  # an unknown reference is an error, not an empty file
-        # The cases' deadlines from the memo, and the state of the last export.
-        export = Export.start(
-            connection, reference, refs or None, lang, reminders, info is not False
-        )
-        stamp = stamp_from_day(reference("Europe/Paris")[0], os.environ.get("SOURCE_DATE_EPOCH"))
-        name = "Échéances" if lang == "fr" else "Deadlines"
-        target = Path(output)
-        # Planned, compared and written a case at a time, in icalendar's exact bytes
-        # (calendars/fast.py, tests/calendars/test_fast.py); the counts fill in meanwhile. The
-        # bar is drawn on a terminal only (rich would show nothing elsewhere; ~60 ms to import).
-        if export.planned > PROGRESS_FROM and sys.stderr.isatty():
-            from rich.progress import Progress
-
-            with Progress(transient=True, console=_stderr_console()) as bar:
-                task = bar.add_task("export", total=export.planned)
-                chunks = export.chunks(name, stamp, lambda n: bar.update(task, completed=n))
-                size = write_calendar_file(target, chunks, "output")
-        else:
-            size = write_calendar_file(target, export.chunks(name, stamp), "output")
-        export.save()  # only once the file is written
-        c = export.counts
-        _say(
-            f"Agenda écrit : {target} ({export.cases} dossiers, {export.events} événements ;"
-            f" nouveaux {c['new']}, modifiés {c['moved']}, inchangés {c['unchanged']},"
-            f" annulés {c['cancelled']} ; {size} octets)",
-            f"Calendar written: {target} ({export.cases} cases, {export.events} events; "
-            f"new {c['new']}, changed {c['moved']}, unchanged {c['unchanged']}, "
-            f"cancelled {c['cancelled']}; {size} bytes)",
-            lang,
-        )
-
-    _run(lang, work)
+    # The work is in cli_export.py, which the console script's fast path (cli_fast.py) calls
+    # without typer; looked up on the module at each call: cli_generate records these arguments.
+    status = cli_export.run_export(
+        refs=refs, output=output, remind=remind, info=info, as_of=as_of, lang=lang, db=db
+    )
+    if status:
+        raise typer.Exit(status)
 
 
 def import_csv(
