@@ -21,7 +21,7 @@ import json
 import sqlite3
 import sys
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
@@ -348,8 +348,10 @@ def _briefs(
     params: list[Any],
     wanted: Wanted,
     zones: dict[int, ZoneInfo],
+    skip: Container[int],
 ) -> dict[int, list[Brief]]:
-    """The wanted memo briefs of the selected cases, by case, in their order."""
+    """The wanted memo briefs of the selected cases, by case, in their order (not those of the
+    cases in `skip`: just computed, they are already in memory)."""
     conditions = [f"case_id IN (SELECT id FROM cases {where})"]
     values = list(params)
     if wanted.rules is not None:
@@ -368,6 +370,8 @@ def _briefs(
         f"WHERE {' AND '.join(conditions)} ORDER BY case_id, position",
         values,
     ):
+        if case_id in skip:
+            continue
         rule_id = row[0]
         rule = rules.get(rule_id)
         if rule is None:
@@ -448,6 +452,7 @@ def listings(
         params,
         wanted,
         {case_id: zone_of[zone] for case_id, zone in time_zones.items()},
+        fresh,
     )
     references = {zone: reference(zone) for zone in zone_of}
     result = []
