@@ -1,4 +1,5 @@
-"""The console script's fast paths: `deadlines --help`, `compute …` and `agenda …` without typer.
+"""The console script's fast paths: `deadlines --help`, `compute …`, `agenda …`, `export …`
+without typer.
 
 Importing typer and building its click commands costs ~80 ms at every start (issue 6), more
 than the work of these command lines (`agenda` on a small caseload). They answer from
@@ -7,16 +8,18 @@ regenerates it and asserts no drift):
 
 * `deadlines --help` prints, and `deadlines` alone writes on stderr with exit status 2, the help
   click renders, when it would render it for 80 columns or more (click's width then stays 78);
-* `deadlines compute` and `deadlines agenda` whose every word is one of the command's long
-  options in an unambiguous form (`--opt VALUE`, `--opt=VALUE`, `--flag`, `--no-flag`; each
-  option once, except the repeatable ones; an integer as plain digits within its range) call
-  cli.run_compute or cli_agenda.run_agenda with the keyword arguments Typer would pass, inside
-  the same exit handling as Typer's main.
+* `deadlines compute`, `deadlines agenda` and `deadlines export` whose every word is one of the
+  command's long options in an unambiguous form (`--opt VALUE`, `--opt=VALUE`, `--flag`,
+  `--no-flag`; each option once, except the repeatable ones; an integer as plain digits within
+  its range), export's `-o VALUE`, or one of export's REFs (a word not starting with `-`, or
+  `-`, that is no option's value) call cli.run_compute, cli_agenda.run_agenda or
+  cli_export.run_export with the keyword arguments Typer would pass, inside the same exit
+  handling as Typer's main.
 
-Anything else (another command, `--help` after the command, an unknown, short or repeated
-option, a missing value or one starting with `-`, an integer Typer would refuse or read
-otherwise, a positional word, `--`) returns, and cli.main hands the command line to Typer,
-which gives its usual answer or error.
+Anything else (another command, `--help` after the command, an unknown or repeated option, a
+short one but export's `-o VALUE`, a missing value or one starting with `-`, an integer Typer
+would refuse or read otherwise, a positional word of compute or agenda, `--`) returns, and
+cli.main hands the command line to Typer, which gives its usual answer or error.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ def run_fast(argv: list[str]) -> None:
         kwargs = parse_agenda(argv[1:])
         if kwargs is not None:
             run_agenda(kwargs)
+    elif argv[:1] == ["export"]:
+        kwargs = parse_export(argv[1:])
+        if kwargs is not None:
+            run_export(kwargs)
 
 
 # --- the help ----------------------------------------------------------------------------------
@@ -104,22 +111,33 @@ def parse_options(
     options: dict[str, tuple[str, str, bool | None]],
     defaults: dict[str, object],
     ranges: dict[str, tuple[int, int]],
+    positional: str | None = None,
 ) -> dict[str, object] | None:
     """The keyword arguments Typer would pass for `words`, or None: let Typer parse.
 
-    `options`, `defaults` and `ranges` are a command's tables in cli_fast_data.py.
+    `options`, `defaults`, `ranges` and `positional` are a command's tables in cli_fast_data.py.
+    With a `positional` parameter, a word that is not an option's value and does not start with
+    `-` (or is `-` itself) is one of its values, in order, as click assigns it (its parser reads
+    any other word starting with `-` as an option).
     """
     kwargs = dict(defaults)
     given: set[str] = set()
     repeated: dict[str, list[str]] = {}
     index = 0
     while index < len(words):
-        name, equals, inline = words[index].partition("=")
+        word = words[index]
         index += 1
+        if positional is not None and (word == "-" or not word.startswith("-")):
+            repeated.setdefault(positional, []).append(word)
+            kwargs[positional] = repeated[positional]
+            continue
+        name, equals, inline = word.partition("=")
         option = options.get(name)
         if option is None:
             return None
         parameter, kind, flag_value = option
+        if equals and not name.startswith("--"):
+            return None  # click reads `-o=x` as the value "=x": Typer does it
         value: object
         if kind == "flag":
             if equals:
@@ -188,6 +206,23 @@ def run_agenda(kwargs: dict[str, object]) -> NoReturn:
     import cli_agenda
 
     _as_typer_main(lambda: cli_agenda.run_agenda(**kwargs))  # type: ignore[arg-type]
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def parse_export(words: list[str]) -> dict[str, object] | None:
+    """The keyword arguments Typer would give `export` for `words`, or None: let Typer parse."""
+    from cli_fast_data import EXPORT_DEFAULTS, EXPORT_OPTIONS, EXPORT_POSITIONAL, EXPORT_RANGES
+
+    return parse_options(words, EXPORT_OPTIONS, EXPORT_DEFAULTS, EXPORT_RANGES, EXPORT_POSITIONAL)
+
+
+def run_export(kwargs: dict[str, object]) -> NoReturn:
+    """cli_export.run_export(**kwargs), with the exit handling of Typer's main."""
+    import cli_export
+
+    _as_typer_main(lambda: cli_export.run_export(**kwargs))  # type: ignore[arg-type]
 
 
 def _as_typer_main(work: Callable[[], int]) -> NoReturn:

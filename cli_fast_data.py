@@ -37,7 +37,7 @@ TOP_HELP = '\n'.join([
     '  case     Les dossiers suivis, gardés dans une base SQLite locale...',
 ])
 
-# Each long option of `compute`: (parameter of cli.run_compute, kind, value of a flag).
+# Each option of `compute`: (parameter of cli.run_compute, kind, value of a flag).
 COMPUTE_OPTIONS: dict[str, tuple[str, str, bool | None]] = {
     '--filed': ('filed', 'value', None),
     '--certificate-available': ('certificate_available', 'value', None),
@@ -104,7 +104,10 @@ COMPUTE_DEFAULTS: dict[str, object] = {
 COMPUTE_RANGES: dict[str, tuple[int, int]] = {
 }
 
-# Each long option of `agenda`: (parameter of cli_agenda.run_agenda, kind, value of a flag).
+# The parameter given the positional words, as a list (None: the command has none).
+COMPUTE_POSITIONAL: str | None = None
+
+# Each option of `agenda`: (parameter of cli_agenda.run_agenda, kind, value of a flag).
 AGENDA_OPTIONS: dict[str, tuple[str, str, bool | None]] = {
     '--days': ('days', 'int', None),
     '--format': ('output_format', 'value', None),
@@ -129,3 +132,36 @@ AGENDA_DEFAULTS: dict[str, object] = {
 AGENDA_RANGES: dict[str, tuple[int, int]] = {
     'days': (0, 3660),
 }
+
+# The parameter given the positional words, as a list (None: the command has none).
+AGENDA_POSITIONAL: str | None = None
+
+# Each option of `export`: (parameter of cli_export.run_export, kind, value of a flag).
+EXPORT_OPTIONS: dict[str, tuple[str, str, bool | None]] = {
+    '--output': ('output', 'value', None),
+    '-o': ('output', 'value', None),
+    '--remind': ('remind', 'value', None),
+    '--info': ('info', 'flag', True),
+    '--no-info': ('info', 'flag', False),
+    '--as-of': ('as_of', 'value', None),
+    '--lang': ('lang', 'value', None),
+    '--db': ('db', 'value', None),
+}
+
+# What Typer passes for an option not given.
+EXPORT_DEFAULTS: dict[str, object] = {
+    'refs': None,
+    'output': '',
+    'remind': None,
+    'info': None,
+    'as_of': None,
+    'lang': 'fr',
+    'db': None,
+}
+
+# The values an integer option accepts: (lowest, highest), both included.
+EXPORT_RANGES: dict[str, tuple[int, int]] = {
+}
+
+# The parameter given the positional words, as a list (None: the command has none).
+EXPORT_POSITIONAL: str | None = 'refs'

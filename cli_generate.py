@@ -4,12 +4,13 @@
     .venv/bin/python -m cli_generate --check   # exit 1 if it differs from the Typer app
 
 Everything is read from the Typer app as it runs: the top-level help as click prints it, and for
-each option of `compute` and `agenda` the keyword argument and value Typer passes (found by
-invoking the command with a recorder in place of cli.run_compute or cli_agenda.run_agenda), and
-the bounds of an integer option (checked by invoking it at and beyond them). Options using a
-feature the fast path does not reproduce (environment variables, callbacks, prompts, other
-types…) stop the generation. tests/cli/test_fast_path.py regenerates the file and asserts it is
-unchanged.
+each option of `compute`, `agenda` and `export` the keyword argument and value Typer passes
+(found by invoking the command with a recorder in place of cli.run_compute,
+cli_agenda.run_agenda or cli_export.run_export), the bounds of an integer option (checked by
+invoking it at and beyond them), and the parameter of a command's positional words (export's
+REFs: checked on words among and around its options). Options using a feature the fast path does
+not reproduce (environment variables, callbacks, prompts, other types…) stop the generation.
+tests/cli/test_fast_path.py regenerates the file and asserts it is unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typer.testing import CliRunner, Result
 import cli
 import cli_agenda
 import cli_app
+import cli_export
 
 TARGET = Path(__file__).resolve().with_name("cli_fast_data.py")
 HELP_COLUMNS = 80  # click renders help min(columns, 80) - 2 wide: the same for any width ≥ 80
@@ -48,6 +50,7 @@ class Command:
 COMMANDS = {
     "compute": Command("compute", cli, "run_compute", cli_app.compute_app),
     "agenda": Command("agenda", cli_agenda, "run_agenda", cli_app.app),
+    "export": Command("export", cli_export, "run_export", cli_app.app),
 }
 
 
@@ -114,7 +117,16 @@ def click_command(command: str) -> Any:
 
     def described(click_command: Any) -> list[tuple[object, ...]]:
         return [
-            (p.name, p.opts, p.secondary_opts, p.is_flag, p.multiple, p.default, p.type.name)
+            (
+                p.name,
+                p.opts,
+                p.secondary_opts,
+                getattr(p, "is_flag", None),
+                p.multiple,
+                p.nargs,
+                p.default,
+                p.type.name,
+            )
             for p in click_command.params
         ]
 
@@ -129,6 +141,9 @@ def click_command(command: str) -> Any:
 
 
 def _check_supported(param: Any) -> None:
+    if param.param_type_name == "argument":
+        _check_argument(param)
+        return
     unsupported = {
         "not an option": param.param_type_name != "option",
         "an environment variable": param.envvar is not None,
@@ -151,6 +166,23 @@ def _check_supported(param: Any) -> None:
         raise GenerationError(f"{param.name}: the fast path does not reproduce {found}")
 
 
+def _check_argument(param: Any) -> None:
+    """Positional words: only an optional string argument taking any number of them."""
+    unsupported = {
+        "an environment variable": param.envvar is not None,
+        "a callback": param.callback is not None,
+        "required": param.required,
+        "eager": param.is_eager,
+        "hidden value": not param.expose_value,
+        "not any number of words": param.nargs != -1,
+        "a type other than STRING": param.type.name != "str",
+        "deprecated": bool(getattr(param, "deprecated", False)),
+    }
+    found = [what for what, present in unsupported.items() if present]
+    if found:
+        raise GenerationError(f"argument {param.name}: the fast path does not reproduce {found}")
+
+
 def _closed_range(kind: Any) -> bool:
     """An IntRange with both bounds, both included, that refuses (not clamps) what is beyond."""
     return (
@@ -163,19 +195,38 @@ def _closed_range(kind: Any) -> bool:
 Options = dict[str, tuple[str, str, bool | None]]
 
 
-def command_options(command: str) -> tuple[Options, dict[str, Any], dict[str, tuple[int, int]]]:
-    """Long option → (parameter, "value" | "multiple" | "flag" | "int", the flag's value);
-    defaults; parameter → (lowest, highest) of an integer option."""
+def command_options(
+    command: str,
+) -> tuple[Options, dict[str, Any], dict[str, tuple[int, int]], str | None]:
+    """Option → (parameter, "value" | "multiple" | "flag" | "int", the flag's value); defaults;
+    parameter → (lowest, highest) of an integer option; the parameter of the positional words.
+
+    Long options in every form; a short option (`-o`) only when it takes one string value, and
+    then only as `-o VALUE` (click reads `-o=x` as "=x" and `-ox` as "x": Typer does those).
+    """
     defaults = typer_kwargs([], command)
     options: Options = {}
     ranges: dict[str, tuple[int, int]] = {}
-    for option in click_command(command).params:
+    positional = None
+    found = click_command(command)
+    for option in found.params:
         _check_supported(option)
         name = option.name
         assert name is not None and name in defaults, name
+        if option.param_type_name == "argument":
+            positional = _positional(command, found, name, defaults)
+            continue
         for opt in [*option.opts, *option.secondary_opts]:
             if not opt.startswith("--"):
-                continue  # short forms go to Typer
+                if option.is_flag or option.multiple or option.type.name != "str":
+                    continue  # other short forms go to Typer
+                if len(opt) != 2 or typer_kwargs([opt, SAMPLE], command) != {
+                    **defaults,
+                    name: SAMPLE,
+                }:
+                    raise GenerationError(f"{opt}: not a short option taking a value")
+                options[opt] = (name, "value", None)
+                continue
             if option.is_flag:
                 value = typer_kwargs([opt], command)[name]
                 if not isinstance(value, bool) or "=" in opt:
@@ -196,7 +247,29 @@ def command_options(command: str) -> tuple[Options, dict[str, Any], dict[str, tu
                 if got != {**defaults, name: expected}:
                     raise GenerationError(f"{words}: Typer passes {got}")
             options[opt] = (name, kind, None)
-    return options, defaults, ranges
+    return options, defaults, ranges, positional
+
+
+def _positional(command: str, found: Any, name: str, defaults: dict[str, Any]) -> str:
+    """The parameter of a command's positional words: Typer passes them as a list, in order,
+    wherever they stand among the options; "-" and "" are words too."""
+    if not found.allow_interspersed_args or found.ignore_unknown_options or found.allow_extra_args:
+        raise GenerationError(f"{command}: positional words not parsed as click's default")
+    if defaults[name] is not None:
+        raise GenerationError(f"{command}: Typer passes {defaults[name]!r} for no {name}")
+    others = [p for p in found.params if p.param_type_name == "option" and not p.is_flag]
+    for words, expected in (
+        ([SAMPLE], [SAMPLE]),
+        ([SAMPLE, "-", "", SAMPLE[::-1]], [SAMPLE, "-", "", SAMPLE[::-1]]),
+        *(
+            ([SAMPLE, option.opts[0], "x", SAMPLE[::-1]], [SAMPLE, SAMPLE[::-1]])
+            for option in others
+        ),
+    ):
+        got = typer_kwargs(words, command)
+        if got[name] != expected or type(got[name]) is not list:
+            raise GenerationError(f"{words}: Typer passes {got}")
+    return str(name)
 
 
 def _int_bounds(
@@ -237,11 +310,11 @@ def render() -> str:
         "])",
     ]
     for command, spec in COMMANDS.items():
-        options, defaults, ranges = command_options(command)
+        options, defaults, ranges, positional = command_options(command)
         function = f"{spec.module.__name__}.{spec.function}"
         lines += [
             "",
-            f"# Each long option of `{command}`: (parameter of {function}, kind, value of a flag).",
+            f"# Each option of `{command}`: (parameter of {function}, kind, value of a flag).",
             f"{spec.prefix}_OPTIONS: dict[str, tuple[str, str, bool | None]] = {{",
             *(f"    {opt!r}: {entry!r}," for opt, entry in options.items()),
             "}",
@@ -255,6 +328,9 @@ def render() -> str:
             f"{spec.prefix}_RANGES: dict[str, tuple[int, int]] = {{",
             *(f"    {name!r}: {bounds!r}," for name, bounds in ranges.items()),
             "}",
+            "",
+            "# The parameter given the positional words, as a list (None: the command has none).",
+            f"{spec.prefix}_POSITIONAL: str | None = {positional!r}",
         ]
     return "\n".join([*lines, ""])
 
