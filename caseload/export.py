@@ -408,10 +408,27 @@ class Export:
         include_info: bool,
     ) -> Export:
         """The export of `refs` (None: every active case)."""
-        from caseload.memo import listings
+        from caseload.memo import Wanted, listings
+        from deadlines.rules import all_rules
+        from deadlines.rules.model import Kind, Who
 
         selected = set(refs) if refs is not None else None
-        found = listings(connection, reference, sorted(selected) if selected is not None else None)
+        # A deadline fulfilled by an event of its case is done: never exported (plan_listed would
+        # leave it out); without information events, only the deadlines the person must meet.
+        wanted = Wanted(
+            rules=None
+            if include_info
+            else frozenset(
+                r.id for r in all_rules() if r.who is Who.APPLICANT and r.kind is Kind.DEADLINE
+            ),
+            pending=True,
+        )
+        found = listings(
+            connection,
+            reference,
+            sorted(selected) if selected is not None else None,
+            wanted=wanted,
+        )
         return cls(connection, found, selected, ExportOptions("", lang, reminders, include_info))
 
     @property
