@@ -151,6 +151,18 @@ def test_an_event_changed_through_the_store_is_computed_again(
     }
 
 
+def _engine_runs(monkeypatch: pytest.MonkeyPatch) -> list[Case]:
+    """From now on, every case the memo has the engine compute, in order."""
+    ran: list[Case] = []
+
+    def counting(case: Case) -> object:
+        ran.append(case)
+        return briefs(case)
+
+    monkeypatch.setattr(memo, "briefs", counting)
+    return ran
+
+
 @pytest.mark.parametrize(
     "sql",
     [
@@ -168,13 +180,7 @@ def test_any_write_to_a_case_even_by_hand_in_sql_makes_its_memo_stale(
 ) -> None:
     store.add(connection, "A", _case(FILED, (EventKind.OFII_REQUEST, date(2025, 11, 3))))
     listings(connection, _fixed)
-    ran: list[Case] = []
-
-    def counting(case: Case) -> object:
-        ran.append(case)
-        return briefs(case)
-
-    monkeypatch.setattr(memo, "briefs", counting)
+    ran = _engine_runs(monkeypatch)
     connection.execute(sql)
     (listing,) = listings(connection, _fixed)
     current = store.get(connection, "A").case
@@ -189,13 +195,7 @@ def test_another_engine_computes_every_case_again(
 ) -> None:
     store.add(connection, "A", _case(FILED))
     listings(connection, _fixed)
-    ran: list[Case] = []
-
-    def counting(case: Case) -> object:
-        ran.append(case)
-        return briefs(case)
-
-    monkeypatch.setattr(memo, "briefs", counting)
+    ran = _engine_runs(monkeypatch)
     listings(connection, _fixed)
     assert ran == []
     monkeypatch.setattr(memo, "engine_fingerprint", lambda: "another engine")
