@@ -55,6 +55,7 @@ def _agenda(
     from caseload.db import connect, default_path
     from caseload.memo import listings
     from cli import FORMATS, _choice, echo
+    from cli_progress import computing, progress_bar
 
     _choice(output_format, FORMATS, "format")
     reference = caseload_reference(as_of)  # a bad --as-of fails before the database is opened
@@ -62,7 +63,9 @@ def _agenda(
     latest_day = reference(PIVOT_ZONE)[0] + timedelta(days=days + 1)
     connection = connect(Path(db) if db else default_path())
     try:
-        result = agenda(listings(connection, reference, wanted=may_show(latest_day)), days)
+        with progress_bar(computing(lang)) as progress:
+            found = listings(connection, reference, wanted=may_show(latest_day), progress=progress)
+        result = agenda(found, days)
         if output_format == "json":
             import json
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cli_options as o
-from cli_export import PROGRESS_FROM  # cases: above this, imports show a progress bar
+from cli_progress import PROGRESS_FROM  # cases: above this, imports show a progress bar
 
 if TYPE_CHECKING:
     import sqlite3
@@ -395,7 +395,13 @@ def case_list(
 
         _choice(output_format, FORMATS, "format")
         rows = []
-        for listing in listings(_open(db), _reference(as_of), include_archived=include_archived):
+        from cli_progress import computing, progress_bar
+
+        with progress_bar(computing(lang)) as progress:
+            found = listings(
+                _open(db), _reference(as_of), include_archived=include_archived, progress=progress
+            )
+        for listing in found:
             deadlines = [d for d in listing.deadlines if is_open(d)]
             following = deadlines[0] if deadlines else None
             rows.append(

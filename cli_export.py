@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 
+from cli_progress import PROGRESS_FROM
+
 TYPE_CHECKING = False  # not typing's: see cli.py
 if TYPE_CHECKING:
     import sqlite3
 
     from rich.console import Console
-
-PROGRESS_FROM = 300  # cases: above this, an export on a terminal shows a progress bar
 
 
 def run_export(
@@ -74,6 +74,7 @@ def _export(
     from caseload.export import Export
     from cli import echo, write_calendar_file
     from cli_agenda import caseload_reference
+    from cli_progress import computing, progress_bar
     from deadlines.errors import InputError
 
     if not output:
@@ -86,7 +87,10 @@ def _export(
         for ref in refs:
             store.get(connection, ref)  # an unknown reference is an error, not an empty file
     # The cases' deadlines from the memo, and the state of the last export.
-    export = Export.start(connection, reference, refs or None, lang, reminders, info is not False)
+    with progress_bar(computing(lang)) as progress:
+        export = Export.start(
+            connection, reference, refs or None, lang, reminders, info is not False, progress
+        )
     stamp = stamp_from_day(reference("Europe/Paris")[0], os.environ.get("SOURCE_DATE_EPOCH"))
     name = "Échéances" if lang == "fr" else "Deadlines"
     target = Path(output)

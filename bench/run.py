@@ -52,7 +52,7 @@ GNU_TIME = Path("/usr/bin/time")
 # workplace's machines) would compile them from source on every run instead (~15-45 ms).
 PROJECT_SOURCES = (
     *("cli.py", "cli_app.py", "cli_fast.py", "cli_fast_data.py", "cli_agenda.py"),
-    *("cli_export.py", "cli_options.py", "cli_caseload.py"),
+    *("cli_export.py", "cli_options.py", "cli_caseload.py", "cli_progress.py"),
     *("deadlines", "rendering", "calendars", "caseload"),
 )
 

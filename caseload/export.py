@@ -406,8 +406,9 @@ class Export:
         lang: str,
         reminders: Reminders,
         include_info: bool,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Export:
-        """The export of `refs` (None: every active case)."""
+        """The export of `refs` (None: every active case); `progress` as for memo.listings."""
         from caseload.memo import Wanted, listings
         from deadlines.rules import all_rules
         from deadlines.rules.model import Kind, Who
@@ -428,6 +429,7 @@ class Export:
             reference,
             sorted(selected) if selected is not None else None,
             wanted=wanted,
+            progress=progress,
         )
         return cls(connection, found, selected, ExportOptions("", lang, reminders, include_info))
 

@@ -408,11 +408,14 @@ def listings(
     refs: Iterable[str] | None = None,
     include_archived: bool = False,
     wanted: Wanted = Wanted(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Listing]:
     """Every selected case, in reference order, with its wanted deadlines as of its today.
 
     Cases whose memo is missing or stale are computed by the engine, and their memos are
     written back in one transaction (skipped if the database cannot be written to).
+    `progress(done, total)` hears how many of those have been computed (the first list after
+    an upgrade computes every case: seconds for thousands).
     """
     where, params = _selection(refs, include_archived)
     engine = engine_fingerprint()
@@ -429,7 +432,9 @@ def listings(
         connection.execute("COMMIT")
     # case id: (revision, briefs, memo error: a message key, NO_EVENTS or None)
     fresh: dict[int, tuple[int, tuple[Brief, ...], str | None]] = {}
-    for case_id, row in stale.items():
+    for done, (case_id, row) in enumerate(stale.items()):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(stale))
         case_events = events.get(case_id, [])
         if not case_events:
             fresh[case_id] = (row[4], (), NO_EVENTS)
@@ -439,6 +444,8 @@ def listings(
             fresh[case_id] = (row[4], (), computed.key)
         else:
             fresh[case_id] = (row[4], computed, None)
+    if progress is not None and stale:
+        progress(len(stale), len(stale))
     if fresh:
         _remember(connection, fresh, engine)
     zone_of_code: dict[str, str] = {}

@@ -308,3 +308,38 @@ def test_case_list_names_a_case_it_cannot_compute_instead_of_failing(db: Path) -
         assert cases["NEAR"]["next"]["rule"] == "certificate"
         table = ok(db, "case", "list", "--as-of", "15/01/2026").stdout
         assert "non calculé : coverage.year" in table
+
+
+def test_listings_report_the_cases_they_compute(connection: sqlite3.Connection) -> None:
+    for ref, case in GOLDEN[:250]:
+        store.add(connection, ref, case)
+    heard: list[tuple[int, int]] = []
+    listings(connection, _fixed, progress=lambda done, total: heard.append((done, total)))
+    total = min(250, len(GOLDEN))
+    assert heard[0] == (0, total) and heard[-1] == (total, total)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)
+    heard.clear()
+    listings(connection, _fixed, progress=lambda done, total: heard.append((done, total)))
+    assert heard == []  # nothing to compute: nothing to report
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from cli_progress import PROGRESS_FROM, progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    with progress_bar("x") as report:
+        assert report is None  # pytest's stderr is not a terminal
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with progress_bar("Calcul") as report:
+        assert report is not None
+        report(0, PROGRESS_FROM)  # a short job: no bar
+        assert terminal.getvalue() == ""
+        report(10, PROGRESS_FROM + 1)
+        report(PROGRESS_FROM + 1, PROGRESS_FROM + 1)
+    assert "Calcul" in terminal.getvalue()
