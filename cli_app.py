@@ -32,16 +32,25 @@ def _typer_app() -> typer.Typer:
 app = _typer_app()
 
 
-@app.callback()
-def deadlines_app(
-    version: Annotated[bool, typer.Option("--version", help="Affiche la version.")] = False,
-) -> None:
-    """Échéances du titre de séjour pour soins (CESEDA L.425-9)."""
-    if version:
+def _show_version(asked: bool) -> None:
+    # Eager: `deadlines --version` alone is answered before click asks for a command.
+    if asked:
         from deadlines import __version__
 
         typer.echo(f"deadlines {__version__} (droit au {LAW_AS_OF})")
         raise typer.Exit(0)
+
+
+@app.callback()
+def deadlines_app(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Affiche la version.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
+) -> None:
+    """Échéances du titre de séjour pour soins (CESEDA L.425-9)."""
 
 
 @app.command()

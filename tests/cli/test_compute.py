@@ -349,3 +349,14 @@ def test_help_does_not_import_the_domain_or_rich() -> None:
             assert "Usage: deadlines [OPTIONS] COMMAND" in proc.stdout + proc.stderr
             assert "cli_fast_data" in modules  # the check below can see an import
             assert _among(modules, NOT_FOR_HELP) == [], (launch, argv)
+
+
+def test_version_alone_answers_without_a_command() -> None:
+    from deadlines import LAW_AS_OF, __version__
+
+    for argv in (["--version"], ["--version", "compute"]):
+        result = runner.invoke(app, argv, catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == f"deadlines {__version__} (droit au {LAW_AS_OF})\n"
+    proc = _run([Path(sys.executable).with_name("deadlines"), "--version"])
+    assert (proc.returncode, proc.stdout.startswith("deadlines ")) == (0, True), proc.stderr
