@@ -389,12 +389,8 @@ def show_computation(
 def has_overdue(computation: Computation) -> bool:
     """A deadline the person must meet is past (the `--check` exit status 1)."""
     from deadlines.engine import State
-    from deadlines.rules.model import Kind, Who
 
-    return any(
-        d.state is State.OVERDUE and d.rule.who is Who.APPLICANT and d.rule.kind is Kind.DEADLINE
-        for d in computation.deadlines
-    )
+    return any(d.state is State.OVERDUE and d.rule.must_act for d in computation.deadlines)
 
 
 def _write_calendar(computation: Computation, export: ExportOptions, target: str, lang: str) -> str:

@@ -20,7 +20,6 @@ from functools import lru_cache
 
 from deadlines.engine import Brief, Computation, Listed, State
 from deadlines.messages import name, render_note
-from deadlines.rules.model import Kind, Who
 
 DEFAULT_REF = "dossier"
 DEFAULT_REMIND_DAYS = (7, 2)
@@ -194,7 +193,7 @@ def _description(deadline: Listed, lang: str) -> str:
 def _is_exported(deadline: Listed, options: ExportOptions) -> bool:
     if deadline.state is State.DONE:
         return False  # nothing left to do: no reminder (the caseload cancels it)
-    if deadline.rule.who is Who.APPLICANT and deadline.rule.kind is Kind.DEADLINE:
+    if deadline.rule.must_act:
         return True
     return options.include_info
 
@@ -332,7 +331,7 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
         rule = brief.rule
         if deadline.state is State.DONE:
             continue  # nothing left to do: no reminder (the caseload cancels it)
-        must_act = rule.who is Who.APPLICANT and rule.kind is Kind.DEADLINE
+        must_act = rule.must_act
         if not must_act and not include_info:
             continue
         key = brief.key

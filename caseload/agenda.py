@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from caseload.memo import Listing, Wanted
 from deadlines.engine import Listed, State
 from deadlines.rules import all_rules
-from deadlines.rules.model import Kind, Who
 
 
 @dataclass(frozen=True)
@@ -32,12 +31,11 @@ class Agenda:
 
 def is_open(deadline: Listed) -> bool:
     """A deadline the person must still meet (not done, not information, not a window)."""
-    rule = deadline.rule
-    return (
-        rule.who is Who.APPLICANT
-        and rule.kind is Kind.DEADLINE
-        and deadline.state in {State.OVERDUE, State.DUE_TODAY, State.UPCOMING}
-    )
+    return deadline.rule.must_act and deadline.state in {
+        State.OVERDUE,
+        State.DUE_TODAY,
+        State.UPCOMING,
+    }
 
 
 def agenda(listings: Iterable[Listing], days: int) -> Agenda:
@@ -71,9 +69,7 @@ def may_show(latest_day: date) -> Wanted:
     `latest_day` (the latest today of any case, plus the window). `agenda` then applies each
     case's own today and the done marks."""
     return Wanted(
-        rules=frozenset(
-            r.id for r in all_rules() if r.who is Who.APPLICANT and r.kind is Kind.DEADLINE
-        ),
+        rules=frozenset(r.id for r in all_rules() if r.must_act),
         until=latest_day,
         pending=True,
     )

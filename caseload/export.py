@@ -411,17 +411,12 @@ class Export:
         """The export of `refs` (None: every active case); `progress` as for memo.listings."""
         from caseload.memo import Wanted, listings
         from deadlines.rules import all_rules
-        from deadlines.rules.model import Kind, Who
 
         selected = set(refs) if refs is not None else None
         # A deadline fulfilled by an event of its case is done: never exported (plan_listed would
         # leave it out); without information events, only the deadlines the person must meet.
         wanted = Wanted(
-            rules=None
-            if include_info
-            else frozenset(
-                r.id for r in all_rules() if r.who is Who.APPLICANT and r.kind is Kind.DEADLINE
-            ),
+            rules=None if include_info else frozenset(r.id for r in all_rules() if r.must_act),
             pending=True,
         )
         found = listings(

@@ -151,3 +151,9 @@ class Rule:
     notes: tuple[Text, ...] = field(default=())
     # Citation of the extension step: CPC 642 itself for court deadlines, "by analogy" elsewhere.
     extension_citation: str = "CPC art. 642 al. 2"
+
+    @property
+    def must_act(self) -> bool:
+        """A deadline the person must meet (not the administration's, not information or a
+        window): what the agenda lists, `--check` watches and the calendar reminds of."""
+        return self.who is Who.APPLICANT and self.kind is Kind.DEADLINE
