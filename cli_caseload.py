@@ -14,12 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import cli_options as o
-from cli_progress import PROGRESS_FROM  # cases: above this, imports show a progress bar
 
 if TYPE_CHECKING:
     import sqlite3
-
-    from rich.console import Console
 
     from caseload.memo import Reference
     from caseload.store import CaseRecord
@@ -608,14 +605,10 @@ def import_csv(
 
         connection = _open(db)
         cases = validate(connection, path)
-        if len(cases) > PROGRESS_FROM:
-            from rich.progress import Progress
+        from cli_progress import progress_bar
 
-            with Progress(transient=True, console=_stderr_console()) as bar:
-                task = bar.add_task("import", total=len(cases))
-                write(connection, cases, lambda n: bar.update(task, completed=n))
-        else:
-            write(connection, cases)
+        with progress_bar("import") as report:
+            write(connection, cases, None if report is None else lambda n: report(n, len(cases)))
         _say(f"{len(cases)} dossier(s) importé(s).", f"{len(cases)} case(s) imported.", lang)
 
     _run(lang, work)
@@ -639,12 +632,6 @@ def backup(
         )
 
     _run(lang, work)
-
-
-def _stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def _print_csv_errors(error: object, lang: str) -> None:

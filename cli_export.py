@@ -7,15 +7,9 @@ The store, the export, rich (a progress bar on a terminal only) are imported ins
 
 from __future__ import annotations
 
-import sys
-
-from cli_progress import PROGRESS_FROM
-
 TYPE_CHECKING = False  # not typing's: see cli.py
 if TYPE_CHECKING:
     import sqlite3
-
-    from rich.console import Console
 
 
 def run_export(
@@ -97,15 +91,9 @@ def _export(
     # Planned, compared and written a case at a time, in icalendar's exact bytes
     # (calendars/fast.py, tests/calendars/test_fast.py); the counts fill in meanwhile. The bar is
     # drawn on a terminal only (rich would show nothing elsewhere; ~60 ms to import).
-    if export.planned > PROGRESS_FROM and sys.stderr.isatty():
-        from rich.progress import Progress
-
-        with Progress(transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("export", total=export.planned)
-            chunks = export.chunks(name, stamp, lambda n: bar.update(task, completed=n))
-            size = write_calendar_file(target, chunks, "output")
-    else:
-        size = write_calendar_file(target, export.chunks(name, stamp), "output")
+    with progress_bar("export") as report:
+        step = None if report is None else lambda n: report(n, export.planned)
+        size = write_calendar_file(target, export.chunks(name, stamp, step), "output")
     export.save()  # only once the file is written
     c = export.counts
     if lang == "fr":
@@ -121,9 +109,3 @@ def _export(
             f"cancelled {c['cancelled']}; {size} bytes)"
         )
     echo(said, err=True)
-
-
-def _stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True)
