@@ -23,6 +23,8 @@ from deadlines.territories import DEFAULT_TERRITORY, Territory, territory
 
 @dataclass(frozen=True)
 class Event:
+    """One dated event of a case: its kind, its day, and for a timed event its local time."""
+
     kind: EventKind
     at: date
     rank: int = 0  # occurrence number for repeatable events (OFII requests), 0-based
@@ -32,6 +34,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Facts:
+    """What a case states besides its events: territory, channel, and the facts of an OQTF."""
+
     territory: str = DEFAULT_TERRITORY
     appeal_info: bool = True
     channel: Channel | None = None  # None: not given (the engine decides, spec §3)
@@ -53,6 +57,8 @@ _ORDER: tuple[tuple[EventKind, EventKind], ...] = (
 
 @dataclass(frozen=True)
 class Case:
+    """A case as the engine reads it: its events, in order, and its facts; checked on creation."""
+
     events: tuple[Event, ...]
     facts: Facts = field(default_factory=Facts)
 

@@ -65,6 +65,8 @@ Note = Text | Message
 
 @dataclass(frozen=True)
 class ReadingResult:
+    """One reading of a deadline, counted: its last day, exact end, steps and citation."""
+
     id: str
     reading: Reading
     start: Event
@@ -244,6 +246,8 @@ class Deadline(_Dated):
 
 @dataclass(frozen=True)
 class Computation:
+    """Every deadline of a case at a date (and instant), with the notes that apply to the case."""
+
     case: Case
     as_of: date
     deadlines: tuple[Deadline, ...]
@@ -312,7 +316,10 @@ def _facts_key(facts: Facts) -> _FactsKey:
 _DEFAULT_KEY = _facts_key(_DEFAULT_FACTS)
 
 
-@dataclass(frozen=True)
+# The engine's own records (`_ReadingPlan` to `_CaseView`) are frozen but compared by identity
+# (eq=False): each is made once per rule, territory, evaluation or case and never compared, and
+# the generated __eq__ and __hash__ would cost every start about 0.1 ms a class (issue 6).
+@dataclass(frozen=True, eq=False)
 class _ReadingPlan:
     """One reading of one variant, with what every evaluation of it would otherwise rebuild."""
 
@@ -323,15 +330,17 @@ class _ReadingPlan:
     extending: bool  # CPC 642 applies: a calendar with disputed days gives a reading of its own
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _VariantPlan:
+    """A variant of a rule with the plans of its readings, worked out once per rule."""
+
     variant: Variant
     index: int  # in the rule's variants
     readings: tuple[_ReadingPlan, ...]
     regime_row: bool  # a row of the regime table: its readings start with the regime step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Selection:
     """The variants that apply to an evaluation, and what follows from them alone."""
 
@@ -363,7 +372,7 @@ def _catalogue_selection(rule_id: str, indices: tuple[int, ...]) -> _Selection:
     return _selection(plan.rule, tuple(plan.variants[i] for i in indices))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Plan:
     """What the engine derives from a rule alone, worked out once per catalogue rule instead of
     once per evaluation: which facts its variants test, its readings' ids and bases.
@@ -449,7 +458,7 @@ def _plans_by_id() -> dict[str, _Plan]:
     return {plan.rule.id: plan for plan in _catalogue_plans()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Place:
     """What counting needs of a territory, built once per territory instead of per evaluation:
     its zone and its calendars (the one shared by territories with the same holidays, spec §5).
@@ -540,7 +549,7 @@ def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territo
         raise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Outcome:
     """An evaluation and what each brief of it reads, memoised together (none of it depends on
     the rest of the case)."""
@@ -801,7 +810,7 @@ def _express_refusal(refusal: Event | None, oqtf: Event | None, facts: Facts) ->
     return min(candidates, key=lambda e: e.at, default=None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _CaseView:
     """What every rule reads of the case, worked out once per case rather than once per rule:
     the first entered event of each kind (derived events are not in it, as in `Case.first`),

@@ -36,6 +36,8 @@ class StepKind(StrEnum):
 
 @dataclass(frozen=True)
 class Step:
+    """One step of a count: its kind, the day before and after it, its message and citation."""
+
     kind: StepKind
     before: date
     after: date

@@ -27,6 +27,8 @@ from deadlines.territories import Region, Territory
 
 @dataclass(frozen=True)
 class Holiday:
+    """A public holiday of a territory: its day, its message key, and whether it is disputed."""
+
     day: date
     key: str  # message key suffix, e.g. "easter-monday" -> "holiday.easter-monday"
     disputed: bool

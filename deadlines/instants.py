@@ -26,6 +26,8 @@ class HourReading(StrEnum):
 
 @dataclass(frozen=True)
 class CountedInstant:
+    """The exact end of an hour period (aware) and the steps that counted it."""
+
     due: datetime
     steps: tuple[Step, ...]
 

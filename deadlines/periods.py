@@ -44,6 +44,8 @@ HOURLY = frozenset({Method.HOURS_ELAPSED, Method.HOURS_WALL_CLOCK})
 
 @dataclass(frozen=True)
 class Period:
+    """A length of time as the law states it: years, months, days, or hours (never mixed)."""
+
     years: int = 0
     months: int = 0
     days: int = 0
@@ -63,6 +65,8 @@ class Period:
 
 @dataclass(frozen=True)
 class Counted:
+    """The last day of a period and the steps that counted it."""
+
     due: date
     steps: tuple[Step, ...]
 

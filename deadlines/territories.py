@@ -30,6 +30,8 @@ class Region(StrEnum):
 
 @dataclass(frozen=True)
 class Territory:
+    """A French territory: its code, the region that sets its holidays, its time zone, its years."""
+
     code: str
     region: Region
     time_zone: str

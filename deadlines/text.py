@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Text:
+    """A sentence in French and in English."""
+
     fr: str
     en: str
 

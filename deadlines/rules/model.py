@@ -129,6 +129,8 @@ class Variant:
 
 @dataclass(frozen=True)
 class Rule:
+    """A deadline of the procedure as the spec states it: who acts, from what, how long, why."""
+
     id: str
     title: Text  # what to do (applicant) or what happens (administration)
     who: Who
