@@ -422,10 +422,43 @@ def _write_calendar(computation: Computation, export: ExportOptions, target: str
 
 def main() -> None:
     """The console script: a fast path when one applies (it exits), else the Typer app."""
+    import gc
+
     from cli_fast import run_fast
 
+    # A command is one short run: the cyclic collector would only rescan the objects the imports
+    # made (15 passes, 3 % of `compute`). Caseload commands already run without it (_run).
+    gc.disable()
+    load_inspect_on_first_use()
     run_fast(sys.argv[1:])
     typer_main()
+
+
+def load_inspect_on_first_use() -> None:
+    """Put off importing `inspect` until something reads from it (issue 6, start-up).
+
+    `dataclasses` imports `inspect`, and with it ast, dis, tokenize and linecache: about 8 ms,
+    a tenth of `compute --format json`. It only uses it to write a docstring for a dataclass
+    that has none, and every dataclass of the domain has one (tests/cli/test_fast_path.py pins
+    that `compute` never loads it). Typer, click and rich do use `inspect`: the first attribute
+    any of them reads imports the real module, which then stands in for this one everywhere.
+    importlib.util.LazyLoader does the same but costs more to import than it saves here.
+    """
+    if "inspect" in sys.modules:
+        return
+    import types
+
+    class Deferred(types.ModuleType):
+        def __getattr__(self, name: str) -> object:
+            if sys.modules.get("inspect") is self:
+                del sys.modules["inspect"]
+            import inspect
+
+            self.__dict__.update(inspect.__dict__)
+            self.__class__ = types.ModuleType  # type: ignore[assignment]  # as LazyLoader does
+            return getattr(inspect, name)
+
+    sys.modules["inspect"] = Deferred("inspect")
 
 
 def typer_main() -> None:

@@ -276,7 +276,11 @@ NOT_FOR_HELP += ("caseload", "calendars", *ORACLES)
 NOT_FOR_JSON = ("typer", "click", "rich", "icalendar", "sqlite3", "caseload", *ORACLES)
 # Standard modules the domain avoids at start-up (~3.5 ms for typing, ~3 ms for calendar+locale).
 NOT_FOR_JSON += ("typing", "calendar", "locale")
+# What `inspect` imports (~8 ms): cli.main defers it and no domain dataclass needs it
+# (tests/cli/test_startup.py).
+NOT_FOR_JSON += ("ast", "dis", "tokenize")
 NOT_FOR_TABLE = ("typer", "click", "icalendar", "sqlite3", "caseload", *ORACLES)
+NOT_FOR_TABLE += ("dis", "tokenize")  # rich imports ast for itself
 
 
 def _among(modules: set[str], names: tuple[str, ...]) -> list[str]:
