@@ -15,11 +15,11 @@ is reused by the reminders that follow it (the planner gives them the same strin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from calendars.ics import ALARM_HOUR, PRODID, _exact
-from calendars.plan import PlannedEvent, zones_used
+from calendars.plan import PlannedEvent, Sketched, uid_tail, zones_used
 from calendars.vtimezone import vtimezone_lines
 
 # icalendar's canonical orders (Component.canonical_order, vRecur.canonical_order); other
@@ -186,6 +186,18 @@ _CANCELLED = b"STATUS:CANCELLED\r\n"
 _TRANSP = {True: b"TRANSP:TRANSPARENT\r\n", False: b"TRANSP:OPAQUE\r\n"}
 _ALARM = b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n"
 _ALARM_END = b"END:VALARM\r\n"
+_TRANSP_END = {transparent: line + _END for transparent, line in _TRANSP.items()}
+
+
+# What one sketched event (calendars.plan.Sketch) writes whatever its case (Writer._draw):
+# BEGIN:VEVENT, "SUMMARY:" and its label; the octets of that line before the case's "[REF] ";
+# its escaped summary after it; DTSTART, DTEND, DTSTAMP and "UID:" with its UID but for the
+# case's tail; the octets of that line; what follows its SEQUENCE: CATEGORIES, DESCRIPTION,
+# TRANSP (and END:VEVENT if no alarm); BEGIN:VALARM, ACTION, "DESCRIPTION:" and its label; the
+# octets of that line before "[REF] "; each alarm's TRIGGER and END:VALARM.
+_Drawing = tuple[
+    bytes, int, bytes, tuple[bytes, ...], int, tuple[bytes, ...], bytes, int, tuple[bytes, ...]
+]
 
 
 class Writer:
@@ -207,6 +219,14 @@ class Writer:
         # Descriptions repeat across cases (a rule, a day, its basis): about 23,000 different
         # ones for 58,000 deadlines in the 10,000-case benchmark.
         self._descriptions: dict[str, bytes] = {}
+        # id(sketches): (sketches, their drawings, or None when they cannot be drawn)
+        self._drawn: dict[int, tuple[Sketched, tuple[_Drawing, ...] | None]] = {}
+        self._ends_of: dict[tuple[bytes, int], bytes] = {}  # `_end`'s
+        # What drawings are made of: few labels, UIDs but for their tail, titles, alarms.
+        self._labels: dict[str, tuple[bytes, int, bytes, int] | tuple[()]] = {}
+        self._uids: dict[str, tuple[bytes, int] | tuple[()]] = {}
+        self._rests: dict[str, bytes] = {}
+        self._alarms: dict[tuple[tuple[timedelta, ...], bool], tuple[bytes, ...]] = {}
 
     def _day(self, name: str, value: date, cache: dict[date, bytes]) -> bytes:
         if isinstance(value, datetime):
@@ -282,12 +302,185 @@ class Writer:
             add(_END)
         return b"".join(parts)
 
+    def case(self, ref: str, sketched: Sequence[Sketched], sequences: Sequence[int]) -> bytes:
+        """The VEVENTs of case `ref` given as the sketches of its deadlines
+        (calendars.plan.Planner), with their SEQUENCE: the bytes `events` writes for
+        `Planner.events(ref, sketched)`, made from each deadline's drawing (`_draw`) and the
+        case's reference, which only the summaries, the UIDs and the alarms' texts hold."""
+        drawings: list[tuple[_Drawing, ...]] = []
+        known = self._drawn
+        for group in sketched:
+            found = known.get(id(group))
+            if found is None or found[0] is not group:
+                if len(known) >= _KEPT:
+                    known.clear()
+                found = known[id(group)] = (group, self._draw(group))
+            if found[1] is None:
+                return self.events(_events(ref, sketched), sequences)
+            drawings.append(found[1])
+        # escape(label + prefix + rest) is escape(label) + escape(prefix) + escape(rest): what
+        # escape replaces across two pieces is "\\N" or CR LF, and the label and the prefix
+        # end with a space.
+        prefix = escape(f"[{ref}] ").encode()
+        length = len(prefix)
+        tail_bytes = uid_tail(ref).encode()  # nothing to escape: hexadecimal digits, ".", "@"
+        ends = self._ends_of
+        tails: dict[int, bytes] = {}  # the end of a UID line after so many octets
+        lines = self._sequences
+        numbers = iter([lines.get(n) or self._sequence(n) for n in sequences])
+        parts: list[bytes] = []
+        text: tuple[bytes, ...]
+        for drawing in drawings:
+            for summary, at, rest, middle, uid_at, after, alarm, alarm_at, triggers in drawing:
+                place = at + length
+                if place <= _WIDTH:  # the first fold, if any, is in `rest`
+                    end = ends.get((rest, place)) or self._end(rest, place)
+                    parts += (summary, prefix, end)
+                else:
+                    parts += (summary, _folded_from(at, prefix + rest))
+                parts += middle
+                tail = tails.get(uid_at)
+                if tail is None:
+                    tail = tails[uid_at] = _uid_end(uid_at, tail_bytes)
+                parts += (tail, next(numbers))
+                parts += after
+                if triggers:
+                    place = alarm_at + length
+                    if place <= _WIDTH:
+                        text = (alarm, prefix, ends.get((rest, place)) or self._end(rest, place))
+                    else:
+                        text = (alarm, _folded_from(alarm_at, prefix + rest))
+                    for trigger in triggers:
+                        parts += text
+                        parts.append(trigger)
+                    parts.append(_END)
+        return b"".join(parts)
+
+    def _sequence(self, number: int) -> bytes:
+        line = self._sequences[number] = content_line(f"SEQUENCE:{number}")
+        return line
+
+    def _end(self, rest: bytes, place: int) -> bytes:
+        """`_folded_from(place, rest)`, kept: the same title at the same place in many cases."""
+        if len(self._ends_of) >= _KEPT:
+            self._ends_of.clear()
+        end = self._ends_of[(rest, place)] = _folded_from(place, rest)
+        return end
+
+    def _draw(self, group: Sketched) -> tuple[_Drawing, ...] | None:
+        """What the events of one deadline write whatever their case (`_Drawing`); None if a
+        line could be folded before the case's part of it (`_folded_from`; never with the
+        planner's words). Made of the lines that repeat across deadlines (a label, a title, a
+        day, a UID)."""
+        drawings = []
+        labels, uids, rests = self._labels, self._uids, self._rests
+        starts, ends, descriptions = self._starts, self._ends, self._descriptions
+        for sketch in group:
+            label = labels.get(sketch.label)
+            if label is None:
+                label = labels[sketch.label] = _label(sketch.label)
+            uid = uids.get(sketch.uid)
+            if uid is None:
+                uid = uids[sketch.uid] = _uid(sketch.uid)
+            if not label or not uid:
+                return None
+            rest = rests.get(sketch.rest)
+            if rest is None:
+                rest = rests[sketch.rest] = escape(sketch.rest).encode()
+            start, end = sketch.start, sketch.end
+            start_line = starts.get(start) if start.__class__ is date else None
+            if start_line is None:
+                start_line = self._day("DTSTART", start, starts)
+            end_line = ends.get(end) if end.__class__ is date else None
+            if end_line is None:
+                end_line = self._day("DTEND", end, ends)
+            description = descriptions.get(sketch.description)
+            if description is None:
+                description = self._description_of(sketch.description)
+            if sketch.alarms:
+                triggers = self._triggers_of(sketch.alarms, isinstance(start, datetime))
+                transp = _TRANSP[sketch.transparent]
+            else:
+                triggers = ()
+                transp = _TRANSP_END[sketch.transparent]
+            if sketch.categories:
+                category = self._category_line(sketch.categories)
+                after: tuple[bytes, ...] = (category, description, transp)
+            else:
+                after = (description, transp)
+            summary, summary_at, alarm, alarm_at = label
+            middle = (start_line, end_line, self._dtstamp, uid[0])
+            drawings.append(
+                (summary, summary_at, rest, middle, uid[1], after, alarm, alarm_at, triggers)
+            )
+        return tuple(drawings)
+
+    def _triggers_of(self, alarms: tuple[timedelta, ...], timed: bool) -> tuple[bytes, ...]:
+        """Each alarm's TRIGGER line and END:VALARM."""
+        found = self._alarms.get((alarms, timed))
+        if found is None:
+            found = tuple(self._trigger(before, timed) + _ALARM_END for before in alarms)
+            self._alarms[(alarms, timed)] = found
+        return found
+
+    def _description_of(self, description: str) -> bytes:
+        kept = self._descriptions.get(description)
+        if kept is None:
+            if len(self._descriptions) >= _KEPT:
+                self._descriptions.clear()
+            kept = content_line(f"DESCRIPTION:{escape(description)}")
+            self._descriptions[description] = kept
+        return kept
+
     def _category_line(self, categories: tuple[str, ...]) -> bytes:
         line = self._categories.get(categories)
         if line is None:
             text = "CATEGORIES:" + ",".join(escape(c) for c in categories)
             line = self._categories[categories] = content_line(text)
         return line
+
+
+def _events(ref: str, sketched: Iterable[Sketched]) -> list[PlannedEvent]:
+    prefix, tail = f"[{ref}] ", uid_tail(ref)
+    return [sketch.event(prefix, tail) for group in sketched for sketch in group]
+
+
+def _label(label: str) -> tuple[bytes, int, bytes, int] | tuple[()]:
+    """A summary's beginning and an alarm's text's, up to the case's reference, and the octets
+    of their line before it; () if it is too long or does not end with a space (see
+    `Writer.case`, `_folded_from`)."""
+    text = escape(label).encode()
+    if len(text) + len(b"DESCRIPTION:") > _WIDTH or text[-1:] not in (b"", b" "):
+        return ()
+    summary = b"SUMMARY:" + text
+    alarm = b"DESCRIPTION:" + text
+    return _BEGIN + summary, len(summary), _ALARM + alarm, len(alarm)
+
+
+def _uid(uid: str) -> tuple[bytes, int] | tuple[()]:
+    """A UID's line up to the case's tail, and its length; () if the tail could be folded
+    with what comes before it (`_folded_from`)."""
+    line = f"UID:{escape(uid)}".encode()
+    if len(line) > _WIDTH or line[-1] in _CARRIED:
+        return ()
+    return line, len(line)
+
+
+def _uid_end(at: int, tail: bytes) -> bytes:
+    """`_folded_from(at, tail)` for a UID's tail (`uid_tail`: 35 octets of ASCII, neither "\\"
+    nor "^"), by slicing: at most one fold, at octet 74 of the line."""
+    cut = _WIDTH - at
+    if cut >= len(tail):
+        return tail + CRLF
+    return tail[:cut] + _FOLD + tail[cut:] + CRLF
+
+
+def _folded_from(at: int, rest: bytes) -> bytes:
+    """The end of `content_line` of a line of `at` octets then `rest`, from octet `at` on
+    (`at` <= 74). Folding looks at the octet of a cut and the one before it, never before
+    `at` - 1, and a line's first `at` octets end a character that is neither "\\" nor "^"
+    (here, ":" or a space): any such octets fold alike."""
+    return fold_bytes(b":" * at + rest)[at:] + CRLF
 
 
 def iter_ics(

@@ -115,6 +115,7 @@ def uid(ref: str, deadline: Listed, suffix: str = "") -> str:
     return ".".join(parts) + uid_tail(ref)
 
 
+@lru_cache(maxsize=8)  # the export asks for a case's tail a few times in a row
 def uid_tail(ref: str) -> str:
     """How every UID of a case ends: a digest of its reference, then the UID domain."""
     return f".{hashlib.sha256(ref.encode('utf-8')).hexdigest()[:16]}@{UID_DOMAIN}"
@@ -318,46 +319,145 @@ def _event(
 
 def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[PlannedEvent, ...]:
     """`plan` from the deadlines as a list sees them (the caseload's export reads its memo)."""
-    events: list[PlannedEvent] = []
-    lang = options.lang
-    wording = _wording(lang, options.reminders)
-    labels = wording.labels
-    include_info = options.include_info
-    # uid(): the reference's digest is the same for every event of the case.
-    tail = uid_tail(options.ref)
-    prefix = f"[{options.ref}] "
-    for deadline in deadlines:
-        brief = deadline.brief
+    planner = Planner(options.lang, options.reminders, options.include_info)
+    return planner.events(options.ref, planner.sketches(deadlines))
+
+
+class Sketch:
+    """One planned event without its case: `PlannedEvent` but for the case's reference.
+
+    Its summary is `label + "[REF] " + rest` and its UID `uid + uid_tail(REF)`: everything else
+    of a deadline's events depends on the deadline alone, so a caseload's export plans each brief
+    once and many cases reuse it (the memo gives one object to the briefs that are alike).
+    """
+
+    __slots__ = (
+        "alarms",
+        "categories",
+        "description",
+        "end",
+        "kind",
+        "label",
+        "rest",
+        "rule",
+        "start",
+        "transparent",
+        "uid",
+    )
+
+    def __init__(
+        self,
+        uid: str,
+        label: str,
+        rest: str,
+        description: str,
+        start: date,
+        end: date,
+        transparent: bool,
+        alarms: tuple[timedelta, ...],
+        kind: str,
+        rule: str,
+        categories: tuple[str, ...],
+    ) -> None:
+        self.uid = uid  # without the case's tail
+        self.label = label  # before the case's "[REF] " ("" but for a reminder)
+        self.rest = rest  # after it: the rule's title, and the hour of an hour deadline
+        self.description = description
+        self.start = start
+        self.end = end
+        self.transparent = transparent
+        self.alarms = alarms
+        self.kind = kind
+        self.rule = rule
+        self.categories = categories
+
+    def event(self, prefix: str, tail: str) -> PlannedEvent:
+        """The event of the case whose summary prefix is `prefix` ("[REF] ") and UIDs end with
+        `tail` (`uid_tail`)."""
+        return _event(
+            self.uid + tail,
+            self.label + prefix + self.rest,
+            self.description,
+            self.start,
+            self.end,
+            self.transparent,
+            self.alarms,
+            self.kind,
+            self.rule,
+            self.categories,
+        )
+
+
+# The events of one deadline: the deadline itself (or the information), then its reminders.
+Sketched = tuple[Sketch, ...]
+_KEPT_BRIEFS = 200_000  # briefs a Planner remembers (then it starts again)
+
+
+class Planner:
+    """`plan_listed` for many cases with the same options: each brief is planned once (its
+    `Sketched`), then each case only adds its reference (`events`), or a writer that knows the
+    sketches writes them for the case directly (calendars.fast.Writer.case)."""
+
+    def __init__(self, lang: str, reminders: Reminders, include_info: bool) -> None:
+        self.lang = lang
+        self.wording = _wording(lang, reminders)
+        self.include_info = include_info
+        # id(brief): (brief, its sketches); the brief is kept so that its id is not reused.
+        self._planned: dict[int, tuple[Brief, Sketched]] = {}
+        self._rests: dict[str, str] = {}  # one string for the many summaries alike
+
+    def sketches(self, deadlines: Iterable[Listed]) -> list[Sketched]:
+        """The sketches of each deadline exported, in order."""
+        found: list[Sketched] = []
+        planned = self._planned
+        include_info = self.include_info
+        for deadline in deadlines:
+            if deadline.state is State.DONE:
+                continue  # nothing left to do: no reminder (the caseload cancels it)
+            brief = deadline.brief
+            if not include_info and not brief.rule.must_act:
+                continue
+            known = planned.get(id(brief))
+            if known is None:
+                if len(planned) >= _KEPT_BRIEFS:
+                    planned.clear()
+                known = planned[id(brief)] = (brief, self._sketch(brief))
+            found.append(known[1])
+        return found
+
+    def events(self, ref: str, sketched: Iterable[Sketched]) -> tuple[PlannedEvent, ...]:
+        """The events of case `ref` from its sketches."""
+        tail = uid_tail(ref)
+        prefix = f"[{ref}] "
+        return tuple(sketch.event(prefix, tail) for group in sketched for sketch in group)
+
+    def _sketch(self, brief: Brief) -> Sketched:
+        lang = self.lang
+        wording = self.wording
         rule = brief.rule
-        if deadline.state is State.DONE:
-            continue  # nothing left to do: no reminder (the caseload cancels it)
-        must_act = rule.must_act
-        if not must_act and not include_info:
-            continue
         key = brief.key
         base = f"{key.rule}.{key.trigger}.{key.rank}"
-        title = prefix + rule.title.get(lang)
         description = _fast_description(brief, wording, lang)
         due_at = brief.due_at
+        title = rule.title.get(lang)
         if due_at is not None:
-            summary = f"{title} — {labels['before'].format(time=_clock(due_at, lang))}"
+            rest = f"{title} — {wording.labels['before'].format(time=_clock(due_at, lang))}"
             start: date = earlier(due_at, TIMED_LENGTH)
             end: date = due_at
             alarms = wording.hour_alarms
         else:
-            summary = title
+            rest = title
             due = brief.due
             start, end = due, due + _ONE_DAY
             alarms = wording.day_alarms
-        if not must_act:
-            events.append(
-                _event(base + tail, summary, description, start, end, True, (), "info", rule.id, ())
-            )
-            continue
-        events.append(
-            _event(
-                base + tail,
-                summary,
+        rest = self._rests.setdefault(rest, rest)
+        if not rule.must_act:
+            return (Sketch(base, "", rest, description, start, end, True, (), "info", rule.id, ()),)
+        sketches = [
+            Sketch(
+                base,
+                "",
+                rest,
                 description,
                 start,
                 end,
@@ -367,16 +467,17 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
                 rule.id,
                 wording.category,
             )
-        )
+        ]
         # Reminders as events of their own: Google Calendar ignores VALARM in imported files
         # (shared/notes/anchors.md §4.2).
         if due_at is not None:
             for suffix, before, label in wording.hour_reminders:
                 at = earlier(due_at, before)
-                events.append(
-                    _event(
-                        f"{base}.{suffix}{tail}",
-                        label + summary,
+                sketches.append(
+                    Sketch(
+                        f"{base}.{suffix}",
+                        label,
+                        rest,
                         description,
                         at,
                         earlier(at, -REMINDER_LENGTH),
@@ -390,10 +491,11 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
         else:
             for suffix, before, label in wording.day_reminders:
                 day = brief.due - before
-                events.append(
-                    _event(
-                        f"{base}.{suffix}{tail}",
-                        label + summary,
+                sketches.append(
+                    Sketch(
+                        f"{base}.{suffix}",
+                        label,
+                        rest,
                         description,
                         day,
                         day + _ONE_DAY,
@@ -404,7 +506,7 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
                         (),
                     )
                 )
-    return tuple(events)
+        return tuple(sketches)
 
 
 _ONE_DAY = timedelta(days=1)

@@ -10,6 +10,10 @@ How it stays fast and small for a caseload (10,000 cases, ~145,000 events, ~110 
 * the deadlines come from the caseload's memo (`caseload.memo.listings`), not from the engine;
 * the file is streamed case by case: a case's events are planned, compared, written and
   forgotten, so memory holds the cases' briefs and the compact state, never every event;
+* a brief is planned, packed and drawn once for all the cases that have it (the memo gives one
+  object to the briefs alike, half of a caseload's): `calendars.plan.Planner` sketches its
+  events without the case's reference, `Encoder.pack_sketched` and `calendars.fast.Writer.case`
+  keep what they made of the sketches, and each case adds only its reference;
 * the saved state is one row per case (`exported`, schema V4): for each event still exported,
   what a cancellation must write again (summary, description, dates, transparency, and what
   else decides whether it changed: kind, rule, categories, alarms) as small numbers that refer
@@ -36,7 +40,15 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from calendars.plan import ExportOptions, PlannedEvent, Reminders, plan_listed, uid_tail
+from calendars.plan import (
+    ExportOptions,
+    PlannedEvent,
+    Planner,
+    Reminders,
+    Sketch,
+    Sketched,
+    uid_tail,
+)
 from caseload.store import transaction
 
 if TYPE_CHECKING:
@@ -108,6 +120,12 @@ REF = "\x01"  # where the case's "[REF]" stands in a stored summary
 SAME = -1  # a record's count of description lines: the same lines as the record before it
 TRANSPARENT = 1  # a record's flags: the event is transparent
 
+# The packed records of one deadline's events (Encoder._sketch_records): the description lines
+# of the first and of the last, then the records with the first one's lines written out, and
+# with SAME instead.
+_Packed = tuple[tuple[int, ...], tuple[int, ...], bytes, bytes]
+_KEPT_PACKED = 200_000  # deadlines an Encoder remembers (then it starts again)
+
 # A record: the numbers of its UID (without the case's tail), summary, start and end (a day's
 # ordinal, or minus the number of an instant's text), flags, shape (kind, rule, categories,
 # alarms), then of each line of its description.
@@ -152,6 +170,9 @@ class Encoder:
         self._shapes: dict[tuple[object, ...], int] = {}
         self._description = ""
         self._lines: tuple[int, ...] = ()
+        # id(sketches): (sketches, their records, or None when they must be packed as events)
+        self._packed: dict[int, tuple[Sketched, _Packed | None]] = {}
+        self._summaries: dict[tuple[str, str], int] = {}  # (label, rest): the summary's number
 
     def uid_id(self, uid: str, tail: str) -> int:
         if uid.endswith(tail) and not uid.startswith(RAW):
@@ -211,6 +232,93 @@ class Encoder:
                 previous = lines
         return array("i", numbers).tobytes()
 
+    def pack_sketched(self, ref: str, sketched: Iterable[Sketched]) -> bytes | None:
+        """`pack` of the events of case `ref` given as the sketches of its deadlines
+        (calendars.plan.Planner), from each deadline's records made once (`_sketch_records`);
+        None when its reference holds REF (then `pack` the events themselves)."""
+        if REF in ref:
+            return None
+        known = self._packed
+        chunks: list[bytes] = []
+        previous: tuple[int, ...] | None = None
+        for group in sketched:
+            found = known.get(id(group))
+            if found is None or found[0] is not group:
+                if len(known) >= _KEPT_PACKED:
+                    known.clear()
+                found = known[id(group)] = (group, self._sketch_records(group))
+            records = found[1]
+            if records is None:
+                return None
+            first, last, full, same = records
+            chunks.append(same if first == previous else full)
+            previous = last
+        return b"".join(chunks)
+
+    def _sketch_records(self, group: Sketched) -> _Packed | None:
+        """The packed records of one deadline's events, whatever their case: with its first
+        record's description lines written out, and as SAME (the lines of the record before
+        it, in the case, are the same); None when its words hold "[" or REF, which make the
+        summary's form in the state (`pack`) depend on the case's reference.
+
+        The strings are looked up in `pack`'s order, so that the new ones get the numbers
+        `pack` would give them: the first case with this deadline numbers them."""
+        ids = self.texts.ids
+        id_of = self.texts.id
+        summaries = self._summaries
+        numbers: list[int] = []
+        first: tuple[int, ...] = ()
+        lines: tuple[int, ...] = ()
+        current: tuple[int, ...] = ()
+        description = None
+        for sketch in group:
+            if sketch.uid[:1] == RAW or not _plain(sketch.label, sketch.rest):
+                return None
+        for index, sketch in enumerate(group):
+            # `pack` on the case's event: its UID without the case's tail, and its summary
+            # with the case's "[REF]" as REF (a summary's only "[").
+            uid_id = ids.get(sketch.uid) or id_of(sketch.uid)
+            words = (sketch.label, sketch.rest)
+            summary_id = summaries.get(words)
+            if summary_id is None:
+                text = sketch.label + REF + " " + sketch.rest
+                summary_id = summaries[words] = ids.get(text) or id_of(text)
+            start, end = sketch.start, sketch.end
+            if start.__class__ is date:
+                start_code = start.toordinal()
+            else:
+                start_code = (
+                    -id_of(_iso(start)) if isinstance(start, datetime) else start.toordinal()
+                )
+            if end.__class__ is date:
+                end_code = end.toordinal()
+            else:
+                end_code = -id_of(_iso(end)) if isinstance(end, datetime) else end.toordinal()
+            key = (sketch.kind, sketch.rule, sketch.categories, sketch.alarms)
+            shape = self._shapes.get(key)
+            if shape is None:
+                alarms = [a.total_seconds() for a in sketch.alarms]
+                text = json.dumps([*key[:3], alarms], ensure_ascii=False)
+                shape = self._shapes[key] = id_of(text)
+            flags = TRANSPARENT if sketch.transparent else 0
+            numbers += (uid_id, summary_id, start_code, end_code, flags, shape)
+            if sketch.description is not description:
+                description = sketch.description
+                current = tuple([ids.get(line) or id_of(line) for line in description.split("\n")])
+            if index == 0:
+                first = current
+                numbers.append(SAME)  # for now: the first record's lines depend on the case
+            elif current == lines:
+                numbers.append(SAME)
+            else:
+                numbers.append(len(current))
+                numbers += current
+            lines = current
+        same = array("i", numbers).tobytes()
+        cut = _HEAD * 4 + 4  # octets of the first record's head and count of lines
+        full = same[: _HEAD * 4] + array("i", [len(first), *first]).tobytes() + same[cut:]
+        return first, lines, full, same
+
     def uid(self, uid_id: int, tail: str) -> str:
         text = self.texts.text(uid_id)
         return text[1:] if text.startswith(RAW) else text + tail
@@ -237,6 +345,12 @@ class Encoder:
 
     def _when(self, code: int) -> date:
         return _from_iso(self.texts.text(-code)) if code < 0 else date.fromordinal(code)
+
+
+def _plain(label: str, rest: str) -> bool:
+    """Whether a summary `label` + "[REF] " + `rest` is `label` + REF + " " + `rest` in the state
+    (`Encoder.pack`) whatever REF (without REF): "[" and REF nowhere else, no RAW first."""
+    return not ("[" in label or "[" in rest or REF in label or REF in rest or label[:1] == RAW)
 
 
 def pack(records: Iterable[Record]) -> bytes:
@@ -355,10 +469,12 @@ Cancellation = tuple[str, PlannedEvent, int]  # uid, the event as last written, 
 
 @dataclass
 class _Case:
-    """What one case gives the file: its events and their SEQUENCE, its cancellations, and its
-    new row (None: the saved one stays)."""
+    """What one case gives the file: its events (the sketches of its deadlines, `count` events
+    in all) and their SEQUENCE, its cancellations, and its new row (None: the saved one
+    stays)."""
 
-    events: tuple[PlannedEvent, ...]
+    sketched: list[Sketched]
+    count: int
     sequences: list[int]
     cancelled: list[Cancellation]
     row: Row | None
@@ -388,6 +504,7 @@ class Export:
         finally:
             connection.execute("COMMIT")
         self.encoder = Encoder(self.texts)
+        self.planner = Planner(options.lang, options.reminders, options.include_info)
         self.counts = dict.fromkeys(COUNTS, 0)
         self.events = 0  # events written, cancellations not counted
         self.rows: list[Row] = []
@@ -477,9 +594,9 @@ class Export:
                 cancelled.extend(case.cancelled)
             if case.row is not None:
                 rows.append(case.row)
-            self.events += len(case.events)
-            if case.events:
-                yield writer.events(case.events, case.sequences)
+            self.events += case.count
+            if case.count:
+                yield writer.case(listing.ref, case.sketched, case.sequences)
         for ref in sorted(state):  # saved, not planned now: cancelled
             case = self._gone(ref, state[ref])
             cancelled.extend(case.cancelled)
@@ -496,22 +613,26 @@ class Export:
 
     def _case(self, listing: Listing, saved: Saved | None) -> _Case:
         ref = listing.ref
-        options = self.options
-        events = plan_listed(
-            listing.deadlines,
-            ExportOptions(ref, options.lang, options.reminders, options.include_info),
-        )
-        tag, tail = f"[{ref}]", uid_tail(ref)
-        packed = self.encoder.pack(events, tag, tail)
+        sketched = self.planner.sketches(listing.deadlines)
+        count = sum(map(len, sketched))
         counts = self.counts
+        packed = self.encoder.pack_sketched(ref, sketched)
+        events: tuple[PlannedEvent, ...] | None = None
+        tag, tail = f"[{ref}]", uid_tail(ref)
+        if packed is None:
+            events = self.planner.events(ref, sketched)
+            packed = self.encoder.pack(events, tag, tail)
         if saved is not None and saved.events == packed and not saved.legacy:
-            counts["unchanged"] += len(events)  # the case as saved: nothing to compare
-            return _Case(events, _ints(saved.sequences), [], None)
-        zones = " ".join(sorted(_zones_of(events)))
+            counts["unchanged"] += count  # the case as saved: nothing to compare
+            return _Case(sketched, count, _ints(saved.sequences), [], None)
+        zones = " ".join(sorted(_zones_of(s for group in sketched for s in group)))
         if saved is None:
-            counts["new"] += len(events)
-            sequences = [0] * len(events)
-            return _Case(events, sequences, [], Row(ref, packed, sequences, [], zones, False))
+            counts["new"] += count
+            sequences = [0] * count
+            row = Row(ref, packed, sequences, [], zones, False)
+            return _Case(sketched, count, sequences, [], row)
+        if events is None:
+            events = self.planner.events(ref, sketched)
         before, gone = _decode(saved)
         legacy = dict(saved.legacy)
         sequences = []
@@ -534,7 +655,7 @@ class Export:
             sequences.append(sequence)
         cancelled = self._cancel(before, gone, legacy, tag, tail)
         row = Row(ref, packed, sequences, _pairs(gone), zones, bool(saved.legacy))
-        return _Case(events, sequences, cancelled, row)
+        return _Case(sketched, count, sequences, cancelled, row)
 
     def _gone(self, ref: str, saved: Saved) -> _Case:
         """A case saved but not planned now (archived, removed, not computable, without events):
@@ -542,8 +663,9 @@ class Export:
         before, gone = _decode(saved)
         cancelled = self._cancel(before, gone, dict(saved.legacy), f"[{ref}]", uid_tail(ref))
         if not cancelled and not saved.legacy:
-            return _Case((), [], [], None)  # all cancelled already: nothing changes
-        return _Case((), [], cancelled, Row(ref, b"", [], _pairs(gone), "", bool(saved.legacy)))
+            return _Case([], 0, [], [], None)  # all cancelled already: nothing changes
+        row = Row(ref, b"", [], _pairs(gone), "", bool(saved.legacy))
+        return _Case([], 0, [], cancelled, row)
 
     def _cancel(
         self,
@@ -636,7 +758,7 @@ def _renumbered(row: Row, numbers: dict[int, int]) -> Row:
     )
 
 
-def _zones_of(events: Iterable[PlannedEvent]) -> set[str]:
+def _zones_of(events: Iterable[PlannedEvent | Sketch]) -> set[str]:
     """The zones of the timed events."""
     return {str(e.start.tzinfo) for e in events if isinstance(e.start, datetime)}
 

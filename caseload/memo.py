@@ -365,21 +365,41 @@ def _briefs(
     found: dict[int, list[Brief]] = {}
     rules: dict[str, Rule] = {}
     shared = Shared()
-    for case_id, *row in connection.execute(
+    # Half the rows of a caseload repeat another case's brief (the same rule from the same day):
+    # one Brief for all, decoded once and kept by its row and its case's zone (which its
+    # instants are in), so that the export plans and writes it once too (calendars.plan.Planner).
+    alike: dict[ZoneInfo, dict[tuple[Any, ...], Brief]] = {}
+    last_case: int | None = None
+    briefs: list[Brief] = []
+    known: dict[tuple[Any, ...], Brief] = {}
+    zone = ZoneInfo("UTC")
+    for row in connection.execute(
         f"SELECT case_id, {', '.join(BRIEF_COLUMNS)} FROM computed_deadlines "
         f"WHERE {' AND '.join(conditions)} ORDER BY case_id, position",
         values,
     ):
-        if case_id in skip:
+        case_id = row[0]
+        if case_id != last_case:
+            last_case = case_id
+            if case_id in skip:
+                continue
+            briefs = found[case_id] = []
+            zone = zones[case_id]
+            known = alike.setdefault(zone, {})
+        elif case_id in skip:
             continue
-        rule_id = row[0]
-        rule = rules.get(rule_id)
-        if rule is None:
-            rule = rule_by_id(rule_id)
-            if rule is None:  # cannot happen while the engine's fingerprint holds
-                raise LookupError(rule_id)
-            rules[rule_id] = rule
-        found.setdefault(case_id, []).append(brief_from_row(row, rule, zones[case_id], shared))
+        content = row[1:]
+        brief = known.get(content)
+        if brief is None:
+            rule_id = content[0]
+            rule = rules.get(rule_id)
+            if rule is None:
+                rule = rule_by_id(rule_id)
+                if rule is None:  # cannot happen while the engine's fingerprint holds
+                    raise LookupError(rule_id)
+                rules[rule_id] = rule
+            brief = known[content] = brief_from_row(content, rule, zone, shared)
+        briefs.append(brief)
     return found
 
 

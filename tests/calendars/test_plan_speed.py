@@ -4,25 +4,29 @@
 events without the dataclass constructor: `_plan_before` below is the planner as it was written
 before, kept as the oracle, and Hypothesis draws cases of every shape (test_fast's strategy).
 The bulk writer's own pieces (escaping, folding, its caches) are checked against icalendar and
-the plain forms here too.
+the plain forms here too, and so is what a caseload's export does instead: each brief planned once
+(`Planner`, its sketches) for many cases, and written from its drawing (`Writer.case`), which must
+give the bytes `Writer.events` gives for the same events, whatever the case's reference.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendars.fast import Writer, escape, fold, fold_bytes
+from calendars.fast import Writer, _folded_from, _uid_end, escape, fold, fold_bytes
 from calendars.plan import (
     LABELS,
     REMINDER_LENGTH,
     TIMED_LENGTH,
     ExportOptions,
     PlannedEvent,
+    Planner,
+    Sketch,
     _clock,
     _description,
     _event,
@@ -30,11 +34,13 @@ from calendars.plan import (
     earlier,
     plan,
     plan_listed,
+    stamp_from_day,
     uid,
+    uid_tail,
 )
 from deadlines.engine import Computation, Listed
 from deadlines.rules.model import Kind, Who
-from tests.calendars.test_fast import _case_and_options
+from tests.calendars.test_fast import TEXT, _case_and_options
 
 
 def _plan_before(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[PlannedEvent, ...]:
@@ -176,3 +182,50 @@ def test_the_writer_never_takes_one_instant_for_another() -> None:
     day = date(2026, 1, 15)
     planned = PlannedEvent("u", "s", "d", day, day, True, (), "info", "r")
     assert b"DTSTART;VALUE=DATE:20260115\r\n" in writer.event(planned)
+
+
+# References of every length up to parse_ref's 40 characters, with what escaping and folding
+# care about: a case's "[REF] " may push a summary's first fold past it.
+REFS = TEXT | st.text(st.sampled_from(list("é🙂^\\;,N ")), min_size=1, max_size=40).filter(
+    lambda s: s.strip() == s and s.isprintable()
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_case_and_options(), st.lists(REFS, min_size=1, max_size=4), st.data())
+def test_the_writer_writes_sketches_as_it_writes_their_events(
+    drawn: tuple[object, ExportOptions], refs: list[str], data: st.DataObject
+) -> None:
+    """One planner and one writer for several cases with the same briefs (their caches are
+    shared across references), against a writer given the events."""
+    computation, options = drawn
+    assert isinstance(computation, Computation)
+    listed = tuple(d.listed for d in computation.deadlines)
+    planner = Planner(options.lang, options.reminders, options.include_info)
+    stamp = stamp_from_day(date(2026, 11, 23), None)
+    writer, plain = Writer(stamp), Writer(stamp)
+    for ref in [options.ref, *refs]:
+        sketched = planner.sketches(listed)
+        events = planner.events(ref, sketched)
+        assert events == plan_listed(listed, replace(options, ref=ref))
+        size = len(events)
+        sequences = data.draw(st.lists(st.integers(0, 12), min_size=size, max_size=size))
+        assert writer.case(ref, sketched, sequences) == plain.events(events, sequences)
+
+
+def test_a_sketch_the_writer_cannot_draw_is_written_as_its_event() -> None:
+    """A UID line longer than a line would be folded before the case's tail: the writer then
+    writes the events themselves (the planner's UIDs are far shorter)."""
+    day = date(2026, 1, 15)
+    sketch = Sketch("r" * 80, "", "t", "d", day, day + timedelta(days=1), True, (), "info", "r", ())
+    stamp = stamp_from_day(day, None)
+    event = sketch.event("[A] ", uid_tail("A"))
+    assert Writer(stamp).case("A", [(sketch,)], [3]) == Writer(stamp).events([event], [3])
+
+
+def test_a_uids_tail_folds_as_the_whole_line() -> None:
+    tail = uid_tail("A").encode()
+    for at in range(75):
+        assert _uid_end(at, tail) == _folded_from(at, tail)
+        line = b"U" * at + tail
+        assert b"U" * at + _uid_end(at, tail) == fold_bytes(line) + b"\r\n"
