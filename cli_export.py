@@ -80,20 +80,29 @@ def _export(
     if refs:
         for ref in refs:
             store.get(connection, ref)  # an unknown reference is an error, not an empty file
-    # The cases' deadlines from the memo, and the state of the last export.
+    # The cases' deadlines from the memo, and the state of the last export; a helper process
+    # may write some cases meanwhile, with the DTSTAMP of every event (a wrong SOURCE_DATE_EPOCH
+    # is said below, as it always was: then no helper).
+    try:
+        early = stamp_from_day(reference("Europe/Paris")[0], os.environ.get("SOURCE_DATE_EPOCH"))
+    except InputError:
+        early = None
     with progress_bar(computing(lang)) as progress:
         export = Export.start(
-            connection, reference, refs or None, lang, reminders, info is not False, progress
+            connection, reference, refs or None, lang, reminders, info is not False, progress, early
         )
-    stamp = stamp_from_day(reference("Europe/Paris")[0], os.environ.get("SOURCE_DATE_EPOCH"))
-    name = "Échéances" if lang == "fr" else "Deadlines"
-    target = Path(output)
-    # Planned, compared and written a case at a time, in icalendar's exact bytes
-    # (calendars/fast.py, tests/calendars/test_fast.py); the counts fill in meanwhile. The bar is
-    # drawn on a terminal only (rich would show nothing elsewhere; ~60 ms to import).
-    with progress_bar("export") as report:
-        step = None if report is None else lambda n: report(n, export.planned)
-        size = write_calendar_file(target, export.chunks(name, stamp, step), "output")
+    try:
+        stamp = stamp_from_day(reference("Europe/Paris")[0], os.environ.get("SOURCE_DATE_EPOCH"))
+        name = "Échéances" if lang == "fr" else "Deadlines"
+        target = Path(output)
+        # Planned, compared and written a case at a time, in icalendar's exact bytes
+        # (calendars/fast.py, tests/calendars/test_fast.py); the counts fill in meanwhile. The
+        # bar is drawn on a terminal only (rich would show nothing elsewhere; ~60 ms to import).
+        with progress_bar("export") as report:
+            step = None if report is None else lambda n: report(n, export.planned)
+            size = write_calendar_file(target, export.chunks(name, stamp, step), "output")
+    finally:
+        export.close()  # the helper, if the file was not written
     export.save()  # only once the file is written
     c = export.counts
     if lang == "fr":

@@ -32,6 +32,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
+import signal
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -52,7 +55,8 @@ from calendars.plan import (
 from caseload.store import transaction
 
 if TYPE_CHECKING:
-    from caseload.memo import Listing, Reference
+    from calendars.fast import Writer
+    from caseload.memo import Fetched, Listing, Reference, Wanted
 
 COUNTS = ("new", "moved", "unchanged", "cancelled")
 
@@ -493,16 +497,24 @@ class Export:
         found: list[Listing],
         selected: set[str] | None,
         options: ExportOptions,
+        saved: tuple[dict[str, Saved], Texts] | None = None,
+        helper: _Helper | None = None,
+        elsewhere: set[str] | None = None,
     ) -> None:
+        """`saved`: the state and its strings, read already; `helper`: the process doing the
+        cases after those `found` (`_in_two`); in the helper, `elsewhere`: the zones of the
+        cases planned before its own."""
         self.connection = connection
         self.cases = len(found)
         self.options = options
-        connection.execute("BEGIN")  # the rows and the strings they refer to, as one snapshot
-        try:
-            self.state = _read_state(connection, selected)
-            self.texts = Texts(connection)
-        finally:
-            connection.execute("COMMIT")
+        if saved is None:
+            connection.execute("BEGIN")  # the rows and the strings they refer to, as one snapshot
+            try:
+                saved = _read_state(connection, selected), Texts(connection)
+            finally:
+                connection.execute("COMMIT")
+        self.state, self.texts = saved
+        self.helper = helper
         self.encoder = Encoder(self.texts)
         self.planner = Planner(options.lang, options.reminders, options.include_info)
         self.counts = dict.fromkeys(COUNTS, 0)
@@ -512,6 +524,10 @@ class Export:
         # The cases planned: computed, with events (as `prepare` did with the engine).
         self._planned = [f for f in found if f.has_events and f.error is None]
         self._early: dict[str, _Case] = {}
+        self._elsewhere = elsewhere or set()
+        if helper is not None:
+            self.cases += helper.cases
+            self.skipped += helper.skipped
         self.zones = self._zones()
 
     @classmethod
@@ -524,8 +540,10 @@ class Export:
         reminders: Reminders,
         include_info: bool,
         progress: Callable[[int, int], None] | None = None,
+        stamp: datetime | None = None,
     ) -> Export:
-        """The export of `refs` (None: every active case); `progress` as for memo.listings."""
+        """The export of `refs` (None: every active case); `progress` as for memo.listings;
+        `stamp`: the DTSTAMP `chunks` will be given, for a helper (`_in_two`) to write with."""
         from caseload.memo import Wanted, listings
         from deadlines.rules import all_rules
 
@@ -536,6 +554,11 @@ class Export:
             rules=None if include_info else frozenset(r.id for r in all_rules() if r.must_act),
             pending=True,
         )
+        options = ExportOptions("", lang, reminders, include_info)
+        if selected is None and stamp is not None:
+            export = _in_two(connection, reference, wanted, options, stamp)
+            if export is not None:
+                return export
         found = listings(
             connection,
             reference,
@@ -543,12 +566,17 @@ class Export:
             wanted=wanted,
             progress=progress,
         )
-        return cls(connection, found, selected, ExportOptions("", lang, reminders, include_info))
+        return cls(connection, found, selected, options)
+
+    def close(self) -> None:
+        """Stop the helper if the file was not written (`chunks` stops it otherwise)."""
+        if self.helper is not None:
+            self.helper.close()
 
     @property
     def planned(self) -> int:
         """The cases planned (computed, with events)."""
-        return len(self._planned)
+        return len(self._planned) + (self.helper.planned if self.helper is not None else 0)
 
     def _zones(self) -> list[str]:
         """Every zone the file needs a VTIMEZONE for, known before its first event: the zone of
@@ -556,7 +584,9 @@ class Export:
         event cancelled. A saved timed event outside the first belongs to a case no longer
         planned (all its events are cancelled) or to one whose territory changed: that case is
         planned now, to know which of its events are cancelled."""
-        zones = {f.time_zone for f in self._planned}
+        zones = {f.time_zone for f in self._planned} | self._elsewhere
+        if self.helper is not None:
+            zones |= self.helper.zones
         planned = {f.ref: f for f in self._planned}
         extra: set[str] = set()
         for ref, saved in self.state.items():
@@ -575,16 +605,61 @@ class Export:
     def chunks(
         self, calendar_name: str, stamp: datetime, progress: Callable[[int], None] | None = None
     ) -> Iterator[bytes]:
-        """The file, a case at a time (header, events, cancellations sorted by UID, footer)."""
+        """The file, a case at a time (header, events, cancellations sorted by UID, footer).
+
+        With a helper, its cases' events follow, and its results are taken over: the same file
+        and state as one process makes."""
         from calendars.fast import FOOTER, Writer, header
 
         yield header(calendar_name, self.zones)
         writer = Writer(stamp)
-        event = writer.event
         cancelled: list[Cancellation] = []
+        state = self.state
+        yield from self._cases(self._planned, writer, cancelled, progress)
+        helper = self.helper
+        if helper is not None:
+            try:
+                # The helper wrote with the stamp `start` was given: another (the day changed
+                # meanwhile) and its work is not used.
+                done = helper.join() if helper.stamp == stamp else None
+                if done is None:  # the helper failed: its cases are done here
+                    later = helper.listings()
+                    yield from self._cases(later, writer, cancelled, progress, len(self._planned))
+                else:
+                    yield from helper.chunks()
+                    self._take_over(done, cancelled)
+                    for ref in helper.refs:
+                        state.pop(ref, None)
+            finally:
+                helper.close()
+        rows = self.rows
+        for ref in sorted(state):  # saved, not planned now: cancelled
+            case = self._gone(ref, state[ref])
+            cancelled.extend(case.cancelled)
+            if case.row is not None:
+                rows.append(case.row)
+        state.clear()
+        cancelled.sort(key=lambda item: item[0])
+        self.counts["cancelled"] = len(cancelled)
+        for _, event, sequence in cancelled:
+            yield writer.event(event, sequence, True)
+        if progress is not None:
+            progress(self.planned)
+        yield FOOTER
+
+    def _cases(
+        self,
+        listings: list[Listing],
+        writer: Writer,
+        cancelled: list[Cancellation],
+        progress: Callable[[int], None] | None,
+        done: int = 0,
+    ) -> Iterator[bytes]:
+        """The events of the cases `listings` (planned), in order; their cancellations and rows
+        kept."""
         rows = self.rows
         state = self.state
-        for number, listing in enumerate(self._planned, start=1):
+        for number, listing in enumerate(listings, start=done + 1):
             if progress is not None and number % 100 == 0:
                 progress(number)
             case = self._early.pop(listing.ref, None)
@@ -597,19 +672,42 @@ class Export:
             self.events += case.count
             if case.count:
                 yield writer.case(listing.ref, case.sketched, case.sequences)
-        for ref in sorted(state):  # saved, not planned now: cancelled
-            case = self._gone(ref, state[ref])
-            cancelled.extend(case.cancelled)
-            if case.row is not None:
-                rows.append(case.row)
-        state.clear()
-        cancelled.sort(key=lambda item: item[0])
-        self.counts["cancelled"] = len(cancelled)
-        for _, planned, sequence in cancelled:
-            yield event(planned, sequence, True)
-        if progress is not None:
-            progress(len(self._planned))
-        yield FOOTER
+
+    def _in_helper(self, stamp: datetime, out: int) -> _Done:
+        """What the helper does (`_Helper.start`): its cases written to `out`, and what they
+        changed of the export's results."""
+        from calendars.fast import Writer
+
+        cancelled: list[Cancellation] = []
+        pending: list[bytes] = []
+        size = 0
+        for chunk in self._cases(self._planned, Writer(stamp), cancelled, None):
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= _HELPER_WRITES:
+                _write_all(out, b"".join(pending))
+                pending.clear()
+                size = 0
+        _write_all(out, b"".join(pending))
+        texts = self.texts
+        return _Done(self.rows, cancelled, self.counts, self.events, texts.new, texts.top + 1)
+
+    def _take_over(self, done: _Done, cancelled: list[Cancellation]) -> None:
+        """The helper's results as if its cases had been done here after the others: the new
+        strings it numbered, numbered after those of this process (`Texts.id`, in its order),
+        and its rows renumbered accordingly."""
+        numbers: dict[int, int] = {}
+        texts = self.texts
+        for number, text in enumerate(done.texts, start=done.first):
+            final = texts.ids.get(text) or texts.id(text)
+            if final != number:
+                numbers[number] = final
+        rows = done.rows if not numbers else [_renumbered(row, numbers) for row in done.rows]
+        self.rows.extend(rows)
+        cancelled.extend(done.cancelled)
+        for what, count in done.counts.items():
+            self.counts[what] += count
+        self.events += done.events
 
     def _case(self, listing: Listing, saved: Saved | None) -> _Case:
         ref = listing.ref
@@ -735,6 +833,203 @@ class Export:
             "INSERT OR IGNORE INTO exported_text (id, text) VALUES (?, ?)", added
         )
         return numbers
+
+
+# --- two processes -----------------------------------------------------------------------------
+# Decoding the memo, planning, comparing and writing the cases is the export's work, a case after
+# another and all in Python: on two CPUs, a forked helper does the last cases meanwhile. The first
+# process reads both parts from the database before the fork (memo.fetch: a forked process must
+# not use a connection), and the state; then each decodes and does its own part, in its own
+# memory (forked later, the helper would copy each page of the first one's that it touches, at
+# ~10 µs a page on a virtual machine). The helper writes its events into memory (a memfd: case
+# data never goes to a temporary file), then its results (rows, cancellations, counts, the
+# strings it numbered), and exits; the first process writes those events after its own and takes
+# the results over (Export._take_over): the file and the state are those one process makes. If
+# the helper fails, its cases are done by the first process.
+
+_SPLIT_FROM = 2_000  # active cases, below which one process does them all
+_HELPER_SHARE = 0.55  # of the cases, to the helper: the first process also writes the file
+_HELPER_WRITES = 1 << 20  # octets the helper writes at a time
+
+
+def _in_two(
+    connection: sqlite3.Connection,
+    reference: Reference,
+    wanted: Wanted,
+    options: ExportOptions,
+    stamp: datetime,
+) -> Export | None:
+    """The export of every active case with a helper doing the last ones, if it is worth it and
+    possible: Linux (fork, memfd), two CPUs, every memo fresh (none to compute and write), no V2
+    state (its events are read from the database when cancelled), and no case of the helper's
+    to plan before the others (`Export._zones`)."""
+    from caseload import memo
+
+    if not hasattr(os, "memfd_create") or len(os.sched_getaffinity(0)) < 2:
+        return None
+    (count,) = connection.execute("SELECT count(*) FROM cases WHERE status = 'active'").fetchone()
+    if count < _SPLIT_FROM:
+        return None
+    (middle,) = connection.execute(
+        "SELECT ref FROM cases WHERE status = 'active' ORDER BY ref LIMIT 1 OFFSET ?",
+        (count - int(count * _HELPER_SHARE),),
+    ).fetchone()
+    connection.execute("BEGIN")  # one snapshot: both parts, the state and its strings
+    try:
+        first = memo.fetch(connection, (None, middle), wanted)
+        second = memo.fetch(connection, (middle, None), wanted) if first is not None else None
+        if first is None or second is None:
+            return None
+        saved = _read_state(connection, None), Texts(connection)
+    finally:
+        connection.execute("COMMIT")
+    state = saved[0]
+    if any(s.legacy for s in state.values()):
+        return None
+    before, after = _Part(first), _Part(second)
+    zones = before.zones | after.zones
+    if any(not state[ref].zones <= zones for ref in after.refs if ref in state):
+        return None
+
+    def listings() -> list[Listing]:
+        return memo.decoded(second, reference, wanted)
+
+    helper = _Helper.start(after, listings, stamp)
+    if helper is None:
+        return None
+    if helper.pid == 0:  # the helper: never returns
+        status = 1
+        try:
+            export = Export(connection, listings(), None, options, saved, elsewhere=before.zones)
+            done = export._in_helper(stamp, helper.out)
+            results = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
+            _write_all(helper.out, results + len(results).to_bytes(8, "little"))
+            status = 0
+        finally:
+            os._exit(status)  # nothing else: no buffer flushed, no database closed
+    return Export(connection, memo.decoded(first, reference, wanted), None, options, saved, helper)
+
+
+class _Part:
+    """What the memo's headers say of some cases: those planned, their zones, and those that
+    cannot be computed."""
+
+    def __init__(self, fetched: Fetched) -> None:
+        from caseload.memo import NO_EVENTS
+        from deadlines.territories import territory
+
+        rows = fetched.rows
+        self.cases = len(rows.cases)
+        self.refs: list[str] = []
+        self.zones: set[str] = set()
+        self.skipped: list[tuple[str, str]] = []
+        for row in rows.cases:
+            error = rows.memo[row[0]][2]
+            if error is None:
+                self.refs.append(row[1])
+                self.zones.add(territory(str(row[5])).time_zone)
+            elif error != NO_EVENTS:
+                self.skipped.append((row[1], error))
+
+
+@dataclass
+class _Done:
+    """What the helper did: the rows, cancellations, counts and events of its cases, and the
+    strings it numbered (from `first` on)."""
+
+    rows: list[Row]
+    cancelled: list[Cancellation]
+    counts: dict[str, int]
+    events: int
+    texts: list[str]
+    first: int
+
+
+class _Helper:
+    """The forked process doing the last cases of an export (`Export._in_helper`), as the first
+    process sees it."""
+
+    def __init__(
+        self,
+        pid: int,
+        out: int,
+        part: _Part,
+        listings: Callable[[], list[Listing]],
+        stamp: datetime,
+    ) -> None:
+        self.pid: int | None = pid  # 0 in the helper itself
+        self.stamp = stamp  # its events' DTSTAMP
+        self.out = out  # its events, then its pickled results (`_Done`), then their size
+        self.events_size = 0
+        self.cases = part.cases
+        self.planned = len(part.refs)
+        self.refs = part.refs
+        self.zones = part.zones
+        self.skipped = part.skipped
+        self.listings = listings  # its cases, to do them here if it fails
+
+    @classmethod
+    def start(
+        cls, part: _Part, listings: Callable[[], list[Listing]], stamp: datetime
+    ) -> _Helper | None:
+        """Fork; None if it cannot (then no helper)."""
+        try:
+            out = os.memfd_create("deadlines-export", os.MFD_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(out)
+            return None
+        return cls(pid, out, part, listings, stamp)
+
+    def join(self) -> _Done | None:
+        """Its results once it is done; None if it failed (its events are then left out)."""
+        assert self.pid
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        end = os.lseek(self.out, 0, os.SEEK_END)
+        if status != 0 or end < 8:
+            return None
+        size = int.from_bytes(_read_all(self.out, end - 8, 8), "little")
+        self.events_size = end - 8 - size
+        done = pickle.loads(_read_all(self.out, self.events_size, size))
+        assert isinstance(done, _Done)
+        return done
+
+    def chunks(self) -> Iterator[bytes]:
+        """Its events, as it wrote them."""
+        for offset in range(0, self.events_size, _HELPER_WRITES):
+            yield _read_all(self.out, offset, min(_HELPER_WRITES, self.events_size - offset))
+
+    def close(self) -> None:
+        """Stop it if it still runs (the export was given up), and free its memory."""
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        if self.out >= 0:
+            os.close(self.out)
+            self.out = -1
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_all(fd: int, offset: int, size: int) -> bytes:
+    parts = []
+    while size > 0:
+        part = os.pread(fd, size, offset)
+        if not part:
+            raise OSError("the export's helper wrote less than it said")
+        parts.append(part)
+        offset += len(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 def _decode(saved: Saved) -> tuple[dict[int, tuple[Record, int]], dict[int, int]]:

@@ -342,16 +342,11 @@ def _events(
     return events
 
 
-def _briefs(
-    connection: sqlite3.Connection,
-    where: str,
-    params: list[Any],
-    wanted: Wanted,
-    zones: dict[int, ZoneInfo],
-    skip: Container[int],
-) -> dict[int, list[Brief]]:
-    """The wanted memo briefs of the selected cases, by case, in their order (not those of the
-    cases in `skip`: just computed, they are already in memory)."""
+def _brief_rows(
+    connection: sqlite3.Connection, where: str, params: list[Any], wanted: Wanted
+) -> sqlite3.Cursor:
+    """The wanted memo rows of the selected cases (case id, then BRIEF_COLUMNS), by case, in
+    their order: a cursor (a list of them all would hold ~30 MB for 10,000 cases)."""
     conditions = [f"case_id IN (SELECT id FROM cases {where})"]
     values = list(params)
     if wanted.rules is not None:
@@ -362,6 +357,18 @@ def _briefs(
         values.append(wanted.until.toordinal())
     if wanted.pending:
         conditions.append("done_by_event = 0")
+    return connection.execute(
+        f"SELECT case_id, {', '.join(BRIEF_COLUMNS)} FROM computed_deadlines "
+        f"WHERE {' AND '.join(conditions)} ORDER BY case_id, position",
+        values,
+    )
+
+
+def _decode_briefs(
+    rows: Iterable[tuple[Any, ...]], zones: dict[int, ZoneInfo], skip: Container[int]
+) -> dict[int, list[Brief]]:
+    """Memo rows (`_brief_rows`) as briefs, by case (not those of the cases in `skip`: just
+    computed, they are already in memory)."""
     found: dict[int, list[Brief]] = {}
     rules: dict[str, Rule] = {}
     shared = Shared()
@@ -373,11 +380,7 @@ def _briefs(
     briefs: list[Brief] = []
     known: dict[tuple[Any, ...], Brief] = {}
     zone = ZoneInfo("UTC")
-    for row in connection.execute(
-        f"SELECT case_id, {', '.join(BRIEF_COLUMNS)} FROM computed_deadlines "
-        f"WHERE {' AND '.join(conditions)} ORDER BY case_id, position",
-        values,
-    ):
+    for row in rows:
         case_id = row[0]
         if case_id != last_case:
             last_case = case_id
@@ -411,10 +414,19 @@ def _is_wanted(brief: Brief, wanted: Wanted) -> bool:
     )
 
 
-def _selection(refs: Iterable[str] | None, include_archived: bool) -> tuple[str, list[Any]]:
+def _selection(
+    refs: Iterable[str] | None, include_archived: bool, span: Span = (None, None)
+) -> tuple[str, list[Any]]:
     conditions, params = [], []
     if not include_archived:
         conditions.append("status = 'active'")
+    low, high = span
+    if low is not None:
+        conditions.append("ref >= ?")
+        params.append(low)
+    if high is not None:
+        conditions.append("ref < ?")
+        params.append(high)
     if refs is not None:
         selected = list(refs)
         conditions.append(f"ref IN ({', '.join('?' * len(selected))})" if selected else "0")
@@ -468,25 +480,34 @@ def listings(
         progress(len(stale), len(stale))
     if fresh:
         _remember(connection, fresh, engine)
-    zone_of_code: dict[str, str] = {}
+    zones = _zones(rows)
+    stored = _decode_briefs(_brief_rows(connection, where, params, wanted), zones, fresh)
+    return _listings(rows, zones, stored, fresh, reference, wanted)
+
+
+def _zones(rows: _Rows) -> dict[int, ZoneInfo]:
+    """Each case's time zone."""
+    zone_of_code: dict[str, ZoneInfo] = {}
     for code in {str(row[5]) for row in rows.cases}:
-        zone_of_code[code] = territory(code).time_zone
-    time_zones = {row[0]: zone_of_code[str(row[5])] for row in rows.cases}
-    zone_of = {zone: ZoneInfo(zone) for zone in set(time_zones.values())}
-    stored = _briefs(
-        connection,
-        where,
-        params,
-        wanted,
-        {case_id: zone_of[zone] for case_id, zone in time_zones.items()},
-        fresh,
-    )
-    references = {zone: reference(zone) for zone in zone_of}
+        zone_of_code[code] = ZoneInfo(territory(code).time_zone)
+    return {row[0]: zone_of_code[str(row[5])] for row in rows.cases}
+
+
+def _listings(
+    rows: _Rows,
+    zones: dict[int, ZoneInfo],
+    stored: dict[int, list[Brief]],
+    fresh: dict[int, tuple[int, tuple[Brief, ...], str | None]],
+    reference: Reference,
+    wanted: Wanted,
+) -> list[Listing]:
+    references = {zone: reference(str(zone)) for zone in set(zones.values())}
     result = []
     for row in rows.cases:
         case_id, ref, status, updated, _ = row[:5]
-        time_zone = time_zones[case_id]
-        as_of, now = references[time_zone]
+        zone = zones[case_id]
+        time_zone = str(zone)
+        as_of, now = references[zone]
         if case_id in fresh:
             _, all_briefs, error = fresh[case_id]
             kept = tuple(b for b in all_briefs if _is_wanted(b, wanted))
@@ -511,6 +532,43 @@ def listings(
             )
         )
     return result
+
+
+# --- a caseload in two parts -------------------------------------------------------------------
+# The export has a forked helper do the last cases (caseload/export.py): the first process reads
+# both parts from the database (a forked process must not use its connection), and each decodes
+# its own part (`decoded`), which is most of the work.
+
+Span = tuple[str | None, str | None]  # references from the first (included) to the second
+
+
+@dataclass
+class Fetched:
+    """What `listings` reads of a span of the active cases whose memos are all fresh: rows."""
+
+    rows: _Rows
+    briefs: list[tuple[Any, ...]]  # `_brief_rows`
+
+
+def fetch(connection: sqlite3.Connection, span: Span, wanted: Wanted) -> Fetched | None:
+    """The rows of the active cases of `span` (call in a transaction); None if one of their
+    memos is missing or stale (then `listings`, which computes and writes them)."""
+    where, params = _selection(None, False, span)
+    engine = engine_fingerprint()
+    rows = _read(connection, where, params)
+    for row in rows.cases:
+        if rows.memo.get(row[0], (0, ""))[:2] != (row[4], engine):
+            return None
+    if not rows.cases:
+        return Fetched(rows, [])
+    return Fetched(rows, _brief_rows(connection, where, params, wanted).fetchall())
+
+
+def decoded(fetched: Fetched, reference: Reference, wanted: Wanted) -> list[Listing]:
+    """`listings` of the span `fetched` was read from."""
+    zones = _zones(fetched.rows)
+    stored = _decode_briefs(fetched.briefs, zones, ())
+    return _listings(fetched.rows, zones, stored, {}, reference, wanted)
 
 
 # The `error` of the memo of a case without events (nothing to compute).
