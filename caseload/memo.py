@@ -546,22 +546,34 @@ Span = tuple[str | None, str | None]  # references from the first (included) to 
 class Fetched:
     """What `listings` reads of a span of the active cases whose memos are all fresh: rows."""
 
+    span: Span
     rows: _Rows
-    briefs: list[tuple[Any, ...]]  # `_brief_rows`
+    briefs: list[tuple[Any, ...]]  # `_brief_rows` (`fetch_briefs`)
 
 
-def fetch(connection: sqlite3.Connection, span: Span, wanted: Wanted) -> Fetched | None:
-    """The rows of the active cases of `span` (call in a transaction); None if one of their
-    memos is missing or stale (then `listings`, which computes and writes them)."""
+def fetch(
+    connection: sqlite3.Connection, span: Span, wanted: Wanted, briefs: bool = True
+) -> Fetched | None:
+    """The rows of the active cases of `span`, and their briefs' unless told (call in a
+    transaction); None if one of their memos is missing or stale (then `listings`, which
+    computes and writes them)."""
     where, params = _selection(None, False, span)
     engine = engine_fingerprint()
     rows = _read(connection, where, params)
     for row in rows.cases:
         if rows.memo.get(row[0], (0, ""))[:2] != (row[4], engine):
             return None
-    if not rows.cases:
-        return Fetched(rows, [])
-    return Fetched(rows, _brief_rows(connection, where, params, wanted).fetchall())
+    fetched = Fetched(span, rows, [])
+    if briefs:
+        fetch_briefs(connection, fetched, wanted)
+    return fetched
+
+
+def fetch_briefs(connection: sqlite3.Connection, fetched: Fetched, wanted: Wanted) -> None:
+    """The briefs' rows of `fetched` (`fetch` told not to), read now."""
+    if fetched.rows.cases:
+        where, params = _selection(None, False, fetched.span)
+        fetched.briefs = _brief_rows(connection, where, params, wanted).fetchall()
 
 
 def decoded(fetched: Fetched, reference: Reference, wanted: Wanted) -> list[Listing]:
