@@ -391,19 +391,27 @@ def unpack(blob: bytes) -> list[Record]:
 
 
 def _renumber(blob: bytes, numbers: dict[int, int]) -> bytes:
-    """`blob` with its strings' numbers changed by `numbers` (a concurrent export numbered the
-    same strings first)."""
-
-    def new(n: int) -> int:
-        return numbers.get(n, n)
-
-    def when(code: int) -> int:
-        return -new(-code) if code < 0 else code
-
-    return pack(
-        (new(r[0]), new(r[1]), when(r[2]), when(r[3]), r[4], new(r[5]), *map(new, r[_HEAD:]))
-        for r in unpack(blob)
-    )
+    """`blob` with its strings' numbers changed by `numbers` (a concurrent export, or the
+    export's helper, numbered the same strings first), record by record in its packed form:
+    the numbers change one for one, so SAME stays where it was (`pack`)."""
+    values = _ints(blob)
+    get = numbers.get
+    index, size = 0, len(values)
+    while index < size:
+        uid, summary, start, end, flags, shape, count = values[index : index + _HEAD + 1]
+        values[index : index + _HEAD] = (
+            get(uid, uid),
+            get(summary, summary),
+            start if start >= 0 else -get(-start, -start),
+            end if end >= 0 else -get(-end, -end),
+            flags,
+            get(shape, shape),
+        )
+        index += _HEAD + 1
+        if count > 0:
+            values[index : index + count] = [get(n, n) for n in values[index : index + count]]
+            index += count
+    return _blob(values)
 
 
 def _ints(blob: bytes) -> list[int]:
