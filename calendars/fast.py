@@ -191,13 +191,32 @@ _TRANSP_END = {transparent: line + _END for transparent, line in _TRANSP.items()
 
 # What one sketched event (calendars.plan.Sketch) writes whatever its case (Writer._draw):
 # BEGIN:VEVENT, "SUMMARY:" and its label; the octets of that line before the case's "[REF] ";
-# its escaped summary after it; DTSTART, DTEND, DTSTAMP and "UID:" with its UID but for the
-# case's tail; the octets of that line; what follows its SEQUENCE: CATEGORIES, DESCRIPTION,
-# TRANSP (and END:VEVENT if no alarm); BEGIN:VALARM, ACTION, "DESCRIPTION:" and its label; the
-# octets of that line before "[REF] "; each alarm's TRIGGER and END:VALARM.
+# the ends of that line after it (`_Ends`: its escaped summary after "[REF] ", folded); DTSTART,
+# DTEND, DTSTAMP and "UID:" with its UID but for the case's tail; the octets of that line; what
+# follows its SEQUENCE: CATEGORIES, DESCRIPTION, TRANSP (and END:VEVENT if no alarm);
+# BEGIN:VALARM, ACTION, "DESCRIPTION:" and its label; the octets of that line before "[REF] ";
+# its ends; each alarm's TRIGGER and END:VALARM.
 _Drawing = tuple[
-    bytes, int, bytes, tuple[bytes, ...], int, tuple[bytes, ...], bytes, int, tuple[bytes, ...]
+    bytes,
+    int,
+    "_Ends",
+    tuple[bytes, ...],
+    int,
+    tuple[bytes, ...],
+    bytes,
+    int,
+    "_Ends",
+    tuple[bytes, ...],
 ]
+
+
+class _Ends(dict[int, bytes]):
+    """The ends of the lines whose value ends with a case's "[REF] " then `rest`, at the same
+    place: by the length of the case's prefix (`_end`)."""
+
+    def __init__(self, rest: bytes) -> None:
+        super().__init__()
+        self.rest = rest  # the escaped summary after "[REF] "
 
 
 class Writer:
@@ -221,7 +240,7 @@ class Writer:
         self._descriptions: dict[str, bytes] = {}
         # id(sketches): (sketches, their drawings, or None when they cannot be drawn)
         self._drawn: dict[int, tuple[Sketched, tuple[_Drawing, ...] | None]] = {}
-        self._ends_of: dict[tuple[bytes, int], bytes] = {}  # `_end`'s
+        self._ends_of: dict[tuple[bytes, int], _Ends] = {}  # by the rest and where it is
         # What drawings are made of: few labels, UIDs but for their tail, titles, alarms.
         self._labels: dict[str, tuple[bytes, int, bytes, int] | tuple[()]] = {}
         self._uids: dict[str, tuple[bytes, int] | tuple[()]] = {}
@@ -324,20 +343,29 @@ class Writer:
         prefix = escape(f"[{ref}] ").encode()
         length = len(prefix)
         tail_bytes = uid_tail(ref).encode()  # nothing to escape: hexadecimal digits, ".", "@"
-        ends = self._ends_of
         tails: dict[int, bytes] = {}  # the end of a UID line after so many octets
         lines = self._sequences
         numbers = iter([lines.get(n) or self._sequence(n) for n in sequences])
         parts: list[bytes] = []
         text: tuple[bytes, ...]
         for drawing in drawings:
-            for summary, at, rest, middle, uid_at, after, alarm, alarm_at, triggers in drawing:
-                place = at + length
-                if place <= _WIDTH:  # the first fold, if any, is in `rest`
-                    end = ends.get((rest, place)) or self._end(rest, place)
+            for (
+                summary,
+                at,
+                ends,
+                middle,
+                uid_at,
+                after,
+                alarm,
+                alarm_at,
+                alarm_ends,
+                triggers,
+            ) in drawing:
+                end = ends.get(length)
+                if end is not None:
                     parts += (summary, prefix, end)
                 else:
-                    parts += (summary, _folded_from(at, prefix + rest))
+                    parts += (summary, *_end(ends, at, length, prefix))
                 parts += middle
                 tail = tails.get(uid_at)
                 if tail is None:
@@ -345,11 +373,11 @@ class Writer:
                 parts += (tail, next(numbers))
                 parts += after
                 if triggers:
-                    place = alarm_at + length
-                    if place <= _WIDTH:
-                        text = (alarm, prefix, ends.get((rest, place)) or self._end(rest, place))
+                    end = alarm_ends.get(length)
+                    if end is not None:
+                        text = (alarm, prefix, end)
                     else:
-                        text = (alarm, _folded_from(alarm_at, prefix + rest))
+                        text = (alarm, *_end(alarm_ends, alarm_at, length, prefix))
                     for trigger in triggers:
                         parts += text
                         parts.append(trigger)
@@ -359,13 +387,6 @@ class Writer:
     def _sequence(self, number: int) -> bytes:
         line = self._sequences[number] = content_line(f"SEQUENCE:{number}")
         return line
-
-    def _end(self, rest: bytes, place: int) -> bytes:
-        """`_folded_from(place, rest)`, kept: the same title at the same place in many cases."""
-        if len(self._ends_of) >= _KEPT:
-            self._ends_of.clear()
-        end = self._ends_of[(rest, place)] = _folded_from(place, rest)
-        return end
 
     def _draw(self, group: Sketched) -> tuple[_Drawing, ...] | None:
         """What the events of one deadline write whatever their case (`_Drawing`); None if a
@@ -410,10 +431,29 @@ class Writer:
                 after = (description, transp)
             summary, summary_at, alarm, alarm_at = label
             middle = (start_line, end_line, self._dtstamp, uid[0])
+            summary_ends = self._ends_after(rest, summary_at)
+            alarm_ends = self._ends_after(rest, alarm_at)
             drawings.append(
-                (summary, summary_at, rest, middle, uid[1], after, alarm, alarm_at, triggers)
+                (
+                    summary,
+                    summary_at,
+                    summary_ends,
+                    middle,
+                    uid[1],
+                    after,
+                    alarm,
+                    alarm_at,
+                    alarm_ends,
+                    triggers,
+                )
             )
         return tuple(drawings)
+
+    def _ends_after(self, rest: bytes, at: int) -> _Ends:
+        ends = self._ends_of.get((rest, at))
+        if ends is None:
+            ends = self._ends_of[(rest, at)] = _Ends(rest)
+        return ends
 
     def _triggers_of(self, alarms: tuple[timedelta, ...], timed: bool) -> tuple[bytes, ...]:
         """Each alarm's TRIGGER line and END:VALARM."""
@@ -464,6 +504,18 @@ def _uid(uid: str) -> tuple[bytes, int] | tuple[()]:
     if len(line) > _WIDTH or line[-1] in _CARRIED:
         return ()
     return line, len(line)
+
+
+def _end(ends: _Ends, at: int, length: int, prefix: bytes) -> tuple[bytes, bytes]:
+    """What follows the `at` octets of a summary's line (or an alarm's text's) before the case's
+    "[REF] " (`prefix`, `length` octets): the prefix, then the rest of the line folded
+    (`_folded_from`), which `ends` keeps for every case with a prefix as long when the first
+    fold, if any, is past the prefix; else the prefix and the rest folded together."""
+    place = at + length
+    if place <= _WIDTH:
+        end = ends[length] = _folded_from(place, ends.rest)
+        return prefix, end
+    return b"", _folded_from(at, prefix + ends.rest)
 
 
 def _uid_end(at: int, tail: bytes) -> bytes:

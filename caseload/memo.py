@@ -221,6 +221,10 @@ class Shared:
 
     instants: dict[tuple[int, tzinfo], datetime] = field(default_factory=dict)
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The same trigger, key and warnings recur across the rows of many cases: one object each.
+    events: dict[tuple[Any, ...], Event] = field(default_factory=dict)
+    keys: dict[tuple[str, str, int], DeadlineKey] = field(default_factory=dict)
+    warnings: dict[str, tuple[Note, ...]] = field(default_factory=dict)
 
     def instant(self, stamp: int, zone: tzinfo) -> datetime:
         key = (stamp, zone)
@@ -233,6 +237,10 @@ class Shared:
         found = self.bases.get(text)
         if found is None:
             found = self.bases[text] = tuple(text.split("\n")) if text else ()
+        return found
+
+    def notes(self, text: str) -> tuple[Note, ...]:
+        found = self.warnings[text] = tuple(_note_from_json(w) for w in json.loads(text))
         return found
 
 
@@ -269,16 +277,27 @@ def brief_from_row(
     latest_local_at = None
     if latest_at is not None:
         latest_local_at = instants.get((latest_at, zone)) or values.instant(latest_at, zone)
-    return Brief(
-        rule,
-        Event(
+    trigger = values.events.get((kind, at, rank, derived, clock))
+    if trigger is None:
+        trigger = values.events[(kind, at, rank, derived, clock)] = Event(
             _EVENT_KIND[kind],
             day(at),
             rank,
             bool(derived),
             None if clock is None else time.fromisoformat(clock),
-        ),
-        DeadlineKey(rule.id, key_trigger, key_rank),
+        )
+    key = values.keys.get((rule.id, key_trigger, key_rank))
+    if key is None:
+        key = values.keys[(rule.id, key_trigger, key_rank)] = DeadlineKey(
+            rule.id, key_trigger, key_rank
+        )
+    notes: tuple[Note, ...] = ()
+    if warnings:
+        notes = values.warnings.get(warnings) or values.notes(warnings)
+    return Brief(
+        rule,
+        trigger,
+        key,
         day(due),
         local_at,
         day(latest),
@@ -287,7 +306,7 @@ def brief_from_row(
         instants.get((latest_end, UTC)) or values.instant(latest_end, UTC),
         values.bases.get(basis) or values.basis(basis),
         _STATUS[status],
-        tuple(_note_from_json(w) for w in json.loads(warnings)) if warnings else (),
+        notes,
         bool(done_by_event),
     )
 
