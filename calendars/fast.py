@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from calendars.ics import ALARM_HOUR, PRODID, _exact
-from calendars.plan import PlannedEvent, Sketched, uid_tail, zones_used
+from calendars.plan import PlannedEvent, Sketch, Sketched, uid_tail, zones_used
 from calendars.vtimezone import vtimezone_lines
 
 # icalendar's canonical orders (Component.canonical_order, vRecur.canonical_order); other
@@ -210,6 +210,12 @@ _Drawing = tuple[
 ]
 
 
+# A summary's words drawn: BEGIN:VEVENT, "SUMMARY:" and its label; the octets of that line
+# before the case's "[REF] "; its ends after it; BEGIN:VALARM, ACTION, "DESCRIPTION:" and the
+# label; the octets of that line before "[REF] "; its ends.
+_Words = tuple[bytes, int, "_Ends", bytes, int, "_Ends"]
+
+
 class _Ends(dict[int, bytes]):
     """The ends of the lines whose value ends with a case's "[REF] " then `rest`, at the same
     place: by the length of the case's prefix (`_end`)."""
@@ -242,9 +248,8 @@ class Writer:
         self._drawn: dict[int, tuple[Sketched, tuple[_Drawing, ...] | None]] = {}
         self._ends_of: dict[tuple[bytes, int], _Ends] = {}  # by the rest and where it is
         # What drawings are made of: few labels, UIDs but for their tail, titles, alarms.
-        self._labels: dict[str, tuple[bytes, int, bytes, int] | tuple[()]] = {}
+        self._summaries: dict[tuple[str, str], _Words | tuple[()]] = {}  # by label and rest
         self._uids: dict[str, tuple[bytes, int] | tuple[()]] = {}
-        self._rests: dict[str, bytes] = {}
         self._alarms: dict[tuple[tuple[timedelta, ...], bool], tuple[bytes, ...]] = {}
 
     def _day(self, name: str, value: date, cache: dict[date, bytes]) -> bytes:
@@ -391,23 +396,20 @@ class Writer:
     def _draw(self, group: Sketched) -> tuple[_Drawing, ...] | None:
         """What the events of one deadline write whatever their case (`_Drawing`); None if a
         line could be folded before the case's part of it (`_folded_from`; never with the
-        planner's words). Made of the lines that repeat across deadlines (a label, a title, a
+        planner's words). Made of the lines that repeat across deadlines (a summary's words, a
         day, a UID)."""
         drawings = []
-        labels, uids, rests = self._labels, self._uids, self._rests
+        summaries, uids = self._summaries, self._uids
         starts, ends, descriptions = self._starts, self._ends, self._descriptions
         for sketch in group:
-            label = labels.get(sketch.label)
-            if label is None:
-                label = labels[sketch.label] = _label(sketch.label)
+            words = summaries.get((sketch.label, sketch.rest))
+            if words is None:
+                words = summaries[(sketch.label, sketch.rest)] = self._words(sketch)
             uid = uids.get(sketch.uid)
             if uid is None:
                 uid = uids[sketch.uid] = _uid(sketch.uid)
-            if not label or not uid:
+            if not words or not uid:
                 return None
-            rest = rests.get(sketch.rest)
-            if rest is None:
-                rest = rests[sketch.rest] = escape(sketch.rest).encode()
             start, end = sketch.start, sketch.end
             start_line = starts.get(start) if start.__class__ is date else None
             if start_line is None:
@@ -429,10 +431,8 @@ class Writer:
                 after: tuple[bytes, ...] = (category, description, transp)
             else:
                 after = (description, transp)
-            summary, summary_at, alarm, alarm_at = label
+            summary, summary_at, summary_ends, alarm, alarm_at, alarm_ends = words
             middle = (start_line, end_line, self._dtstamp, uid[0])
-            summary_ends = self._ends_after(rest, summary_at)
-            alarm_ends = self._ends_after(rest, alarm_at)
             drawings.append(
                 (
                     summary,
@@ -448,6 +448,23 @@ class Writer:
                 )
             )
         return tuple(drawings)
+
+    def _words(self, sketch: Sketch) -> _Words | tuple[()]:
+        """A summary's lines but for the case's "[REF] " (`_label`, `_Ends`); () if they
+        cannot be drawn."""
+        label = _label(sketch.label)
+        if not label:
+            return ()
+        summary, summary_at, alarm, alarm_at = label
+        rest = escape(sketch.rest).encode()
+        return (
+            summary,
+            summary_at,
+            self._ends_after(rest, summary_at),
+            alarm,
+            alarm_at,
+            self._ends_after(rest, alarm_at),
+        )
 
     def _ends_after(self, rest: bytes, at: int) -> _Ends:
         ends = self._ends_of.get((rest, at))

@@ -275,8 +275,11 @@ class Encoder:
         lines: tuple[int, ...] = ()
         current: tuple[int, ...] = ()
         description = None
-        for sketch in group:
-            if sketch.uid[:1] == RAW or not _plain(sketch.label, sketch.rest):
+        for sketch in group:  # numbered summaries are plain (`_plain`)
+            if sketch.uid[:1] == RAW or (
+                (sketch.label, sketch.rest) not in summaries
+                and not _plain(sketch.label, sketch.rest)
+            ):
                 return None
         for index, sketch in enumerate(group):
             # `pack` on the case's event: its UID without the case's tail, and its summary
