@@ -33,8 +33,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
-import signal
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -915,6 +913,8 @@ def _in_two(
         try:
             export = Export(connection, listings(), None, options, saved, elsewhere=before.zones)
             done = export._in_helper(stamp, helper.out)
+            import pickle  # here: only a helper's results need it (~4 ms to import)
+
             results = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
             _write_all(helper.out, results + len(results).to_bytes(8, "little"))
             status = 0
@@ -1008,6 +1008,8 @@ class _Helper:
             return None
         size = int.from_bytes(_read_all(self.out, end - 8, 8), "little")
         self.events_size = end - 8 - size
+        import pickle
+
         done = pickle.loads(_read_all(self.out, self.events_size, size))
         assert isinstance(done, _Done)
         return done
@@ -1020,6 +1022,8 @@ class _Helper:
     def close(self) -> None:
         """Stop it if it still runs (the export was given up), and free its memory."""
         if self.pid:
+            import signal
+
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = None
