@@ -21,7 +21,9 @@ How it stays fast and small for a caseload (10,000 cases, ~145,000 events, ~110 
   with the case reference taken out, a rule's shape); then each event's SEQUENCE, and the UIDs
   already written as cancelled. A case whose events encode to the same bytes as its saved row is
   unchanged as a whole: nothing of it is decoded, nothing is written back;
-* an event unchanged is recognised by comparing those numbers, not by hashing its JSON.
+* an event unchanged is recognised by comparing those numbers, not by hashing its JSON;
+* on Linux with two CPUs, a forked helper does the last cases of a large export meanwhile (see
+  "two processes" below), and the file and the state are those one process makes.
 
 Rows of the previous layout (schema V2, one row per event with its JSON; kept by the V4
 migration as `exported_v2`) are read the old way, compared by their old fingerprint, and replaced
@@ -847,8 +849,8 @@ class Export:
 # --- two processes -----------------------------------------------------------------------------
 # Decoding the memo, planning, comparing and writing the cases is the export's work, a case after
 # another and all in Python: on two CPUs, a forked helper does the last cases meanwhile. The first
-# process reads both parts from the database before the fork (memo.fetch: a forked process must
-# not use a connection), and the state; then each decodes and does its own part, in its own
+# process reads the helper's part from the database before the fork (memo.fetch: a forked process
+# must not use a connection), with the state; then each decodes and does its own part, in its own
 # memory (forked later, the helper would copy each page of the first one's that it touches, at
 # ~10 µs a page on a virtual machine). The helper writes its events into memory (a memfd: case
 # data never goes to a temporary file), then its results (rows, cancellations, counts, the
