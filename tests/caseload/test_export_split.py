@@ -131,17 +131,25 @@ def _both(run: Run, one: Path, two: Path, *refs: str, info: bool | None = None) 
 def test_a_helper_changes_nothing_written(generated: Path, tmp_path: Path, run: Run) -> None:
     one = _copy(generated, tmp_path / "one" / "cases.db")
     two = _copy(generated, tmp_path / "two" / "cases.db")
-    assert _both(run, one, two) == 0  # no memo yet: computed and written by one process
+    for db in (one, two):
+        _fresh_memo(db)
+    assert _both(run, one, two) == 1  # every event new: the helper's strings renumbered
     assert _both(run, one, two) == 1  # every event unchanged
     for db in (one, two):
         _change(db)
-    assert _both(run, one, two) == 0  # stale memos: one process computes them
+    assert _both(run, one, two) == 0  # stale memos: one process computes and writes them
     for db in (one, two):
         _change(db)
         _fresh_memo(db)
     _both(run, one, two)  # with its memo fresh (a helper unless a zone must be known first)
     assert _both(run, one, two, info=False) == 1  # information events cancelled
     assert _both(run, one, two, "bench-00007", "bench-00100") == 0  # a subset: one process
+
+
+def test_without_a_memo_one_process_does_it_all(generated: Path, tmp_path: Path, run: Run) -> None:
+    one = _copy(generated, tmp_path / "one" / "cases.db")
+    two = _copy(generated, tmp_path / "two" / "cases.db")
+    assert _both(run, one, two) == 0  # the memo computed and written as ever
 
 
 @pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="the helper needs Linux")
