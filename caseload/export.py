@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -861,6 +862,10 @@ class Export:
 _SPLIT_FROM = 2_000  # active cases, below which one process does them all
 _HELPER_SHARE = 0.52  # of the cases, to the helper: the first process also writes the file
 _HELPER_WRITES = 1 << 20  # octets the helper writes at a time
+# How long the first process waits for the helper once its own part is done: twice the time its
+# part took, and at least this many seconds. A helper still running then is stopped and its
+# cases are done here: a stuck helper must never hang an export.
+_HELPER_WAIT = 30.0
 
 
 def _in_two(
@@ -983,6 +988,7 @@ class _Helper:
         self.zones = part.zones
         self.skipped = part.skipped
         self.listings = listings  # its cases, to do them here if it fails
+        self.forked_at = time.monotonic()
 
     @classmethod
     def start(
@@ -1001,9 +1007,19 @@ class _Helper:
         return cls(pid, out, part, listings, stamp)
 
     def join(self) -> _Done | None:
-        """Its results once it is done; None if it failed (its events are then left out)."""
+        """Its results once it is done; None if it failed or is still running when the wait is
+        over (`_HELPER_WAIT`; it is then stopped), and its events are left out."""
         assert self.pid
-        _, status = os.waitpid(self.pid, 0)
+        now = time.monotonic()
+        give_up = now + max(_HELPER_WAIT, 2 * (now - self.forked_at))
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > give_up:
+                self.close()
+                return None
+            time.sleep(0.002)
         self.pid = None
         end = os.lseek(self.out, 0, os.SEEK_END)
         if status != 0 or end < 8:

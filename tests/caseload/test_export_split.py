@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -168,6 +169,16 @@ def test_the_cases_of_a_helper_that_fails_are_done_anyway(
         patched.setattr(export_module.Export, "_in_helper", fails)
         assert _both(run, one, two) == 1
     assert _both(run, one, two) == 1
+
+    def hangs(self: object, stamp: datetime, out: int) -> None:
+        time.sleep(120)  # stopped by the first process after _HELPER_WAIT
+
+    with monkeypatch.context() as patched:
+        patched.setattr(export_module.Export, "_in_helper", hangs)
+        patched.setattr(export_module, "_HELPER_WAIT", 0.5)
+        started = time.monotonic()
+        assert _both(run, one, two) == 1
+        assert time.monotonic() - started < 60
     # Another DTSTAMP than the one the helper was given (the day changed meanwhile): its work is
     # not used.
     helper_start = export_module._Helper.start
