@@ -396,8 +396,9 @@ def unpack(blob: bytes) -> list[Record]:
 
 def _renumber(blob: bytes, numbers: dict[int, int]) -> bytes:
     """`blob` with its strings' numbers changed by `numbers` (a concurrent export, or the
-    export's helper, numbered the same strings first), record by record in its packed form:
-    the numbers change one for one, so SAME stays where it was (`pack`)."""
+    export's helper, numbered the same strings first), record by record in its packed form.
+    `numbers` is one to one and onto numbers not otherwise in use (each string has one number),
+    so records alike stay alike and SAME stays where it was (`pack`)."""
     values = _ints(blob)
     get = numbers.get
     index, size = 0, len(values)

@@ -104,9 +104,17 @@ RECORD = st.tuples(
 )
 
 
+# What `_renumber` is given: one new number a string (ids are unique), none already in use.
+RENUMBERING = st.lists(NUMBER, unique=True).flatmap(
+    lambda old: st.lists(
+        st.integers(41, 80), min_size=len(old), max_size=len(old), unique=True
+    ).map(lambda new: dict(zip(old, new, strict=True)))
+)
+
+
 @given(
     st.lists(RECORD, max_size=8).map(lambda rs: [(*r[:6], *r[6]) for r in rs]),
-    st.dictionaries(NUMBER, st.integers(41, 80)),
+    RENUMBERING,
     st.booleans(),
 )
 def test_renumbering_a_packed_state_changes_only_its_numbers(
