@@ -71,6 +71,12 @@ def _iso(value: date) -> str:
     return value.isoformat()
 
 
+def _when_code(when: date, id_of: Callable[[str], int]) -> int:
+    """How a record holds a start or end (`Encoder._when` reads it back): a day as its ordinal,
+    an instant as minus the number of its ISO text. The loops test for a plain date first."""
+    return -id_of(_iso(when)) if isinstance(when, datetime) else when.toordinal()
+
+
 def _from_iso(text: str) -> date:
     if "[" in text:
         stamp, zone = text[:-1].split("[")
@@ -205,16 +211,8 @@ class Encoder:
             text = RAW + text if REF in text or text[:1] == RAW else text.replace(ref_tag, REF)
             summary_id = ids.get(text) or id_of(text)
             start, end = event.start, event.end
-            if start.__class__ is date:
-                start_code = start.toordinal()
-            else:
-                start_code = (
-                    -id_of(_iso(start)) if isinstance(start, datetime) else start.toordinal()
-                )
-            if end.__class__ is date:
-                end_code = end.toordinal()
-            else:
-                end_code = -id_of(_iso(end)) if isinstance(end, datetime) else end.toordinal()
+            start_code = start.toordinal() if start.__class__ is date else _when_code(start, id_of)
+            end_code = end.toordinal() if end.__class__ is date else _when_code(end, id_of)
             key = (event.kind, event.rule, event.categories, event.alarms)
             shape = shapes.get(key)
             if shape is None:
@@ -292,16 +290,8 @@ class Encoder:
                 text = sketch.label + REF + " " + sketch.rest
                 summary_id = summaries[words] = ids.get(text) or id_of(text)
             start, end = sketch.start, sketch.end
-            if start.__class__ is date:
-                start_code = start.toordinal()
-            else:
-                start_code = (
-                    -id_of(_iso(start)) if isinstance(start, datetime) else start.toordinal()
-                )
-            if end.__class__ is date:
-                end_code = end.toordinal()
-            else:
-                end_code = -id_of(_iso(end)) if isinstance(end, datetime) else end.toordinal()
+            start_code = start.toordinal() if start.__class__ is date else _when_code(start, id_of)
+            end_code = end.toordinal() if end.__class__ is date else _when_code(end, id_of)
             key = (sketch.kind, sketch.rule, sketch.categories, sketch.alarms)
             shape = self._shapes.get(key)
             if shape is None:
