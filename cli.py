@@ -439,9 +439,10 @@ def load_inspect_on_first_use() -> None:
 
     `dataclasses` imports `inspect`, and with it ast, dis, tokenize and linecache: about 8 ms,
     a tenth of `compute --format json`. It only uses it to write a docstring for a dataclass
-    that has none, and every dataclass of the domain has one (tests/cli/test_fast_path.py pins
-    that `compute` never loads it). Typer, click and rich do use `inspect`: the first attribute
-    any of them reads imports the real module, which then stands in for this one everywhere.
+    that has none, and every dataclass of the domain has one (tests/cli/test_startup.py checks
+    both, and test_compute.py that `compute` never loads it). Typer, click and rich do use
+    `inspect`: the first attribute any of them reads imports the real module, which then stands
+    in for this one everywhere.
     importlib.util.LazyLoader does the same but costs more to import than it saves here.
     """
     if "inspect" in sys.modules:
