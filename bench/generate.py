@@ -1,6 +1,6 @@
 """A reproducible caseload of N cases, written through the project's own store.
 
-    python -m bench.generate N DB_PATH [--seed S] [--count-deadlines AS_OF] [--stats FILE]
+    python -m bench.generate N DB_PATH [--seed S]
 
 Every case is drawn from a seeded `random.Random` and validated by `deadlines.case.Case` exactly
 as `deadlines case add` would: a draw the domain refuses (InputError: events out of order, a
@@ -24,9 +24,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from caseload.db import connect
-from caseload.store import insert, load, transaction
+from caseload.store import insert, transaction
 from deadlines.case import Facts, make_case
-from deadlines.engine import compute
 from deadlines.errors import InputError
 from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
 from deadlines.territories import all_territory_codes
@@ -55,10 +54,6 @@ class Stats:
     territories: int = 0
     first_day: str = ""
     last_day: str = ""
-    deadlines_as_of: str | None = None
-    deadlines_total: int | None = None
-    deadlines_per_case: float | None = None
-    open_applicant_deadlines: int | None = None
 
     @property
     def redraws(self) -> int:
@@ -191,48 +186,17 @@ def generate(n: int, path: Path, seed: int = DEFAULT_SEED) -> Stats:
     return stats
 
 
-def count_deadlines(path: Path, as_of: date, stats: Stats) -> None:
-    """Fill in how many deadlines the engine computes for the caseload (and how many are open)."""
-    from caseload.agenda import is_open
-
-    connection = connect(path, create=False)
-    try:
-        records = load(connection)
-    finally:
-        connection.close()
-    total = opened = 0
-    for record in records:
-        computation = compute(record.case, as_of, None, record.done)
-        total += len(computation.deadlines)
-        opened += sum(is_open(d.listed) for d in computation.deadlines)
-    stats.deadlines_as_of = as_of.isoformat()
-    stats.deadlines_total = total
-    stats.deadlines_per_case = round(total / len(records), 2) if records else 0.0
-    stats.open_applicant_deadlines = opened
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__)
     parser.add_argument("n", type=int, help="number of cases")
     parser.add_argument("db", type=Path, help="caseload file to create (must not exist)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument(
-        "--count-deadlines",
-        metavar="AS_OF",
-        type=date.fromisoformat,
-        help="also compute every case as of this ISO day and report the deadline count",
-    )
-    parser.add_argument("--stats", type=Path, help="write the statistics here as JSON")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
     stats = generate(args.n, args.db, args.seed)
-    if args.count_deadlines is not None:
-        count_deadlines(args.db, args.count_deadlines, stats)
     report = {**asdict(stats), "redraws": stats.redraws}
     text = json.dumps(report, indent=2, ensure_ascii=False)
-    if args.stats is not None:
-        args.stats.write_text(text + "\n", encoding="utf-8")
     sys.stdout.write(text + "\n")
     return 0
 
