@@ -1,12 +1,14 @@
-"""What is due across the caseload: open deadlines of active cases in a window (pure)."""
+"""What is due across the caseload: open deadlines of active cases in a window."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from caseload.memo import Listing, Wanted
+from caseload.memo import Listing, Wanted, listings
+from deadlines.clock import PIVOT_ZONE, Reference
 from deadlines.engine import Listed, State
 from deadlines.rules import all_rules
 
@@ -61,6 +63,19 @@ def agenda(listings: Iterable[Listing], days: int) -> Agenda:
         )
     )
     return Agenda(days, tuple(rows), tuple(skipped))
+
+
+def load_agenda(
+    connection: sqlite3.Connection,
+    reference: Reference,
+    days: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Agenda:
+    """`deadlines agenda`: the open deadlines of every active case due within `days`."""
+    # No territory's today is more than one day ahead of Paris (Wallis-et-Futuna: 11 h).
+    latest_day = reference(PIVOT_ZONE)[0] + timedelta(days=days + 1)
+    found = listings(connection, reference, wanted=may_show(latest_day), progress=progress)
+    return agenda(found, days)
 
 
 def may_show(latest_day: date) -> Wanted:

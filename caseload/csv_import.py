@@ -19,17 +19,11 @@ from pathlib import Path
 from caseload.store import exists, insert, transaction
 from deadlines.case import Case
 from deadlines.errors import DeadlinesError, InputError, ParamValue
-from deadlines.inputs import ENTERED_EVENTS, build_case
+from deadlines.inputs import ENTERED_EVENTS, FACT_INPUTS, Kind, build_case
 
 EVENT_COLUMNS = tuple(kind.value for kind in ENTERED_EVENTS)
-FACT_COLUMNS = (
-    "appeal-info",
-    "channel",
-    "oqtf-decided",
-    "departure-period",
-    "custody",
-    "oqtf-ground",
-)
+# The facts a row may give besides its territory (a column per fact of the catalogue).
+FACT_COLUMNS = tuple(spec.id for spec in FACT_INPUTS if spec.id != "territory")
 KNOWN = ("ref", "territory", *EVENT_COLUMNS, *FACT_COLUMNS)
 TRUE = {"1", "yes", "oui", "true", "vrai", "y", "o"}
 FALSE = {"0", "no", "non", "false", "faux", "n"}
@@ -123,20 +117,17 @@ def validate(connection: sqlite3.Connection, path: Path) -> list[tuple[str, Case
             if exists(connection, ref):
                 raise InputError("case.exists", field="ref", value=ref)
             seen[ref] = line
-            case = build_case(
-                {
-                    kind: [d for d in row.get(kind.value, "").split("|") if d.strip()]
-                    for kind in ENTERED_EVENTS
-                },
-                territory_code=row["territory"].strip() or None,
-                appeal_info=_boolean(row.get("appeal-info", ""), "appeal-info") is not False,
-                channel=row.get("channel", "").strip() or None,
-                oqtf_decided=row.get("oqtf-decided", "").strip() or None,
-                departure_period=_boolean(row.get("departure-period", ""), "departure-period"),
-                custody=row.get("custody", "").strip() or None,
-                oqtf_ground=row.get("oqtf-ground", "").strip() or None,
-                require_event=False,
-            )
+            entered: dict[str, str | list[str] | bool | None] = {
+                kind.value: [d for d in row.get(kind.value, "").split("|") if d.strip()]
+                for kind in ENTERED_EVENTS
+            }
+            for spec in FACT_INPUTS:
+                cell = row.get(spec.id, "")
+                if spec.kind is Kind.YES_NO:
+                    entered[spec.id] = _boolean(cell, spec.id)
+                else:
+                    entered[spec.id] = cell.strip() or None
+            case = build_case(entered, require_event=False)
         except DeadlinesError as error:
             errors.append(RowError(line, error.field, error.key, tuple(error.params.items())))
             continue

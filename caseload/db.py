@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from caseload.schema import LATEST, MIGRATIONS
@@ -84,6 +86,20 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
         if side.exists():
             os.chmod(side, 0o600)
     return connection
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[sqlite3.Connection]:
+    """The caseload at `db` (None: default_path()), closed when the command is done with it.
+
+    Closed explicitly: a sqlite3.Connection sits in a reference cycle (its statement cache), so
+    dropping it does not close it while the cyclic garbage collector is off (cli.main).
+    """
+    connection = connect(Path(db) if db else default_path())
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 def _journal_wal(connection: sqlite3.Connection) -> None:

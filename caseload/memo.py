@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from caseload.store import FACT_COLUMNS, case_from_rows, facts_from_row
 from deadlines.case import Event
+from deadlines.clock import Reference
 from deadlines.engine import (
     Brief,
     DeadlineKey,
@@ -48,11 +49,6 @@ from deadlines.text import Text
 
 # Bump when the layout of a stored brief changes (the fingerprint then differs for every row).
 MEMO_FORMAT = 1
-
-# The reference day and instant for a time zone (cli_caseload._reference): each case is seen from
-# its own territory's clock, so a Réunion case turns over to the next day three hours (two in
-# summer) before a Paris one.
-Reference = Callable[[str], tuple[date, datetime | None]]
 
 
 @dataclass(frozen=True)

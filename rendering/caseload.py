@@ -7,8 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 from caseload.agenda import Agenda
-from deadlines.dates import format_long
-from deadlines.engine import State
+from deadlines.dates import format_instant, format_long
+from deadlines.engine import Computation, Deadline, State
 from deadlines.messages import name
 from rendering.words import when
 
@@ -140,3 +140,30 @@ def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
         console.print(table)
     for line in skipped:
         console.print(line, markup=False)
+
+
+def render_moves(old: Computation, new: Computation, lang: str, out: TextIO) -> int:
+    """`case set` / `case unset`: the deadlines that move, appear or disappear; their number."""
+
+    def at(deadline: Deadline) -> str:
+        due_at = deadline.due_at
+        return format_long(deadline.due, lang) if due_at is None else format_instant(due_at, lang)
+
+    before = {d.key: d for d in old.deadlines}
+    after = {d.key: d for d in new.deadlines}
+    lines = []
+    sep = " : " if lang == "fr" else ": "
+    for key in sorted(set(before) | set(after)):
+        a, b = before.get(key), after.get(key)
+        if a is None and b is not None:
+            lines.append(f"  + {b.rule.title.get(lang)}{sep}{at(b)}")
+        elif b is None and a is not None:
+            lines.append(f"  - {a.rule.title.get(lang)}{sep}{at(a)}")
+        elif a is not None and b is not None and a.end != b.end:
+            lines.append(f"  ~ {a.rule.title.get(lang)}{sep}{at(a)} → {at(b)}")
+    if lines:
+        out.write("Échéances qui changent :\n" if lang == "fr" else "Deadlines that change:\n")
+        out.write("".join(f"{line}\n" for line in lines))
+    else:
+        out.write("Aucune échéance ne change.\n" if lang == "fr" else "No deadline changes.\n")
+    return len(lines)

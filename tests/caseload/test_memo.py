@@ -329,7 +329,7 @@ def test_listings_report_the_cases_they_compute(connection: sqlite3.Connection) 
 def test_the_progress_bar_is_drawn_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from cli_progress import PROGRESS_FROM, progress_bar
+    from rendering.progress import PROGRESS_FROM, progress_bar
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -1,8 +1,4 @@
-"""`deadlines compute` through Typer's CliRunner, and once through a real subprocess.
-
-Every invocation through `run` also goes through the console script's fast path (cli_fast.py,
-without typer), which must give the same stdout, stderr and exit status as Typer.
-"""
+"""`deadlines compute` through Typer's CliRunner, and once through a real subprocess."""
 
 from __future__ import annotations
 
@@ -17,8 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import cli
-import cli_fast
+import deadlines.clock
 from cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +24,7 @@ WIDE = {"COLUMNS": "300"}  # wide enough that no cell wraps, so sentences can be
 @contextmanager
 def one_clock() -> Iterator[None]:
     """The same "now" for every run inside (runs without --as-of read the clock)."""
-    original = cli.reference_time
+    original = deadlines.clock.reference_time
     seen: dict[tuple[str | None, str], object] = {}
 
     def same(as_of: str | None, time_zone: str):  # type: ignore[no-untyped-def]
@@ -37,35 +32,16 @@ def one_clock() -> Iterator[None]:
             seen[as_of, time_zone] = original(as_of, time_zone)
         return seen[as_of, time_zone]
 
-    cli.reference_time = same  # type: ignore[assignment]
+    deadlines.clock.reference_time = same  # type: ignore[assignment]
     try:
         yield
     finally:
-        cli.reference_time = original
-
-
-def fast(args: list[str], env: dict[str, str] = WIDE) -> tuple[object, bytes, bytes]:
-    """`deadlines compute ARGS` through the fast path, in-process: (exit status, out, err)."""
-    kwargs = cli_fast.parse_compute(args)
-    assert kwargs is not None, f"the fast path leaves {args} to Typer"
-    with runner.isolation(env=env) as (out, err, _):
-        try:
-            cli_fast.run_compute(kwargs)
-        except SystemExit as exit:
-            status = exit.code
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return status, out.getvalue(), err.getvalue()
+        deadlines.clock.reference_time = original
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
-    """`deadlines compute ARGS` through Typer; the fast path, when it takes ARGS (most forms: see
-    cli_fast.py), must answer the same."""
-    with one_clock():
-        result = runner.invoke(app, ["compute", *args], catch_exceptions=False, env=WIDE)
-        if cli_fast.parse_compute(list(args)) is not None:
-            assert fast(list(args)) == (result.exit_code, result.stdout_bytes, result.stderr_bytes)
-    return result
+    """`deadlines compute ARGS` through Typer, in-process."""
+    return runner.invoke(app, ["compute", *args], catch_exceptions=False, env=WIDE)
 
 
 def test_table_lists_every_deadline_in_french_by_default() -> None:
@@ -269,18 +245,12 @@ def _run(argv: list[str | Path]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, check=False, capture_output=True, text=True, env=env, timeout=60)
 
 
-# Start-up (issue 6): what each command line must never import.
-ORACLES = ("holidays", "jours_feries_france", "vobject", "khal")  # test oracles only
-NOT_FOR_HELP = ("typer", "click", "rich", "dateutil", "deadlines.engine", "icalendar", "sqlite3")
-NOT_FOR_HELP += ("caseload", "calendars", *ORACLES)
-NOT_FOR_JSON = ("typer", "click", "rich", "icalendar", "sqlite3", "caseload", *ORACLES)
-# Standard modules the domain avoids at start-up (~3.5 ms for typing, ~3 ms for calendar+locale).
-NOT_FOR_JSON += ("typing", "calendar", "locale")
-# What `inspect` imports (~8 ms): cli.main defers it and no domain dataclass needs it
-# (tests/cli/test_startup.py).
-NOT_FOR_JSON += ("ast", "dis", "tokenize")
-NOT_FOR_TABLE = ("typer", "click", "icalendar", "sqlite3", "caseload", *ORACLES)
-NOT_FOR_TABLE += ("dis", "tokenize")  # rich imports ast for itself
+# Start-up (issue 13): Typer is the one path, but a command imports only what it uses.
+ORACLES = ("holidays", "jours_feries_france", "vobject", "khal", "icalendar")  # tests only
+NOT_FOR_HELP = ("rich", "dateutil", "deadlines.engine", "sqlite3", "caseload", "calendars")
+NOT_FOR_HELP += ORACLES
+NOT_FOR_JSON = ("rich", "sqlite3", "caseload", "calendars", *ORACLES)
+NOT_FOR_TABLE = ("sqlite3", "caseload", "calendars", *ORACLES)
 
 
 def _among(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -313,7 +283,8 @@ def _console_script(argv: list[str]) -> tuple[subprocess.CompletedProcess[str], 
 
 
 def test_real_subprocess_json_and_no_heavy_imports() -> None:
-    """The console script runs, and JSON output imports neither typer, rich nor the store."""
+    """The console script runs, and JSON output imports neither rich, the store nor the
+    calendar writer."""
     argv = ["compute", "--filed", "15/01/2025", "--as-of", "2025-02-01", "--format", "json"]
     for launch in (_in_process, _console_script):
         proc, modules = launch(argv)
@@ -325,7 +296,7 @@ def test_real_subprocess_json_and_no_heavy_imports() -> None:
         assert _among(modules, NOT_FOR_JSON) == [], launch
 
 
-def test_table_imports_rich_but_not_typer() -> None:
+def test_table_imports_rich_but_not_the_store() -> None:
     proc, modules = _console_script(["compute", "--filed", "15/01/2025", "--as-of", "2025-02-01"])
     assert proc.returncode == 0, proc.stderr
     assert "Envoyer le certificat" in proc.stdout
@@ -344,14 +315,14 @@ def test_console_script_exit_codes() -> None:
     assert bad.stderr.count("\n") == 1
 
 
-def test_help_does_not_import_the_domain_or_rich() -> None:
-    """`deadlines --help` (and `deadlines` alone) import neither typer nor the domain nor rich."""
+def test_help_does_not_import_the_engine_or_rich() -> None:
+    """`deadlines --help` (and `deadlines` alone) import neither the engine nor rich."""
     for launch in (_in_process, _console_script):
         for argv, status in (["--help"], 0), ([], 2):
             proc, modules = launch(argv)
             assert proc.returncode == status, proc.stderr
             assert "Usage: deadlines [OPTIONS] COMMAND" in proc.stdout + proc.stderr
-            assert "cli_fast_data" in modules  # the check below can see an import
+            assert "typer" in modules  # the check below can see an import
             assert _among(modules, NOT_FOR_HELP) == [], (launch, argv)
 
 

@@ -56,18 +56,14 @@ def _from_the_cli() -> list[tuple[str, Computation]]:
         "permit-expires": ["31/03/2026"],
     }
     cases = [
-        ("six-events", six, {"territory_code": "57", "oqtf_decided": "09/03/2026"}, 2026, 3, 23),
+        ("six-events", six, {"territory": "57", "oqtf-decided": "09/03/2026"}, 2026, 3, 23),
         ("oqtf-undated", {"oqtf-notified": ["19/07/2024"]}, {}, 2024, 7, 20),
         ("refusal-with-oqtf", {"refusal-notified": ["12/11/2025"]}, {}, 2025, 11, 13),
     ]
     cases[2][1]["oqtf-notified"] = ["12/11/2025 09:15"]
     found = []
     for name, events, facts, *as_of in cases:
-        case = build_case(
-            {EventKind(kind): texts for kind, texts in events.items()},
-            departure_period=name != "refusal-with-oqtf",
-            **facts,
-        )
+        case = build_case({**events, "departure-period": name != "refusal-with-oqtf", **facts})
         found.append((name, compute(case, date(*as_of))))
     # Nothing to show (a case whose deadlines all belong to other commands, say).
     found.append(("no-deadline", replace(found[0][1], deadlines=())))

@@ -305,6 +305,11 @@ def test_voluntary_departure_is_never_extended() -> None:
     assert deadline.evaluation.status is Status.DISPUTED
 
 
+def _ids(kwargs: dict[str, object]) -> dict[str, object]:
+    """Facts named as Python names, by their input ids (deadlines.inputs.INPUTS)."""
+    return {name.replace("_", "-"): value for name, value in kwargs.items()}
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 
@@ -321,7 +326,7 @@ def test_oqtf_facts_without_an_oqtf_are_refused(
     kwargs: dict[str, object], key: str, field: str
 ) -> None:
     with pytest.raises(InputError) as caught:
-        build_case({K.APPLICATION_FILED: ["2025-03-01"]}, **kwargs)  # type: ignore[arg-type]
+        build_case({K.APPLICATION_FILED: ["2025-03-01"], **_ids(kwargs)})  # type: ignore[dict-item]
     assert (caught.value.key, caught.value.field) == (key, field)
 
 
@@ -349,7 +354,7 @@ def test_oqtf_facts_without_an_oqtf_are_refused(
 )
 def test_bad_oqtf_input(notified: str, kwargs: dict[str, object], key: str, field: str) -> None:
     with pytest.raises(InputError) as caught:
-        build_case({K.OQTF_NOTIFIED: [notified]}, **kwargs)  # type: ignore[arg-type]
+        build_case({K.OQTF_NOTIFIED: [notified], **_ids(kwargs)})  # type: ignore[dict-item]
     assert (caught.value.key, caught.value.field) == (key, field)
 
 

@@ -1,0 +1,72 @@
+"""The work of the case commands that is neither storing nor showing: which deadline `case done`
+means, and the rows of `case list`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from caseload.agenda import is_open
+from caseload.memo import Listing
+from deadlines.dates import parse_date
+from deadlines.engine import Computation, Deadline, State
+from deadlines.errors import InputError
+from deadlines.rules import all_rules
+
+
+def known_rule(rule: str) -> None:
+    """A rule id of the catalogue, or one line listing them."""
+    ids = [r.id for r in all_rules()]
+    if rule not in ids:
+        raise InputError("rule.unknown", field="rule", value=rule, choices=", ".join(ids))
+
+
+def deadline_to_mark(computation: Computation, rule: str, trigger_date: str | None) -> Deadline:
+    """The one deadline of the case that `case done REF RULE [--trigger-date D]` names."""
+    known_rule(rule)
+    matching = [d for d in computation.deadlines if d.rule.id == rule]
+    if trigger_date is not None:
+        day = parse_date(trigger_date, "trigger-date")
+        matching = [d for d in matching if d.trigger.at == day]
+    if not matching:
+        present = sorted({d.rule.id for d in computation.deadlines})
+        raise InputError(
+            "rule.not-in-case",
+            field="rule",
+            value=rule,
+            detail=f" ({trigger_date})" if trigger_date else "",
+            choices=", ".join(present) or "—",
+        )
+    if len(matching) > 1:
+        days = ", ".join(d.trigger.at.isoformat() for d in matching)
+        raise InputError("rule.ambiguous", field="trigger-date", value=rule, choices=days)
+    return matching[0]
+
+
+def case_rows(found: Iterable[Listing], lang: str) -> list[dict[str, object]]:
+    """`case list`: each case with its open and overdue deadlines and the next one."""
+    rows: list[dict[str, object]] = []
+    for listing in found:
+        deadlines = [d for d in listing.deadlines if is_open(d)]
+        following = deadlines[0] if deadlines else None
+        rows.append(
+            {
+                "ref": listing.ref,
+                "territory": listing.territory,
+                "status": listing.status,
+                "open": len(deadlines),
+                "overdue": sum(d.state is State.OVERDUE for d in deadlines),
+                "next": None
+                if following is None
+                else {
+                    "rule": following.rule.id,
+                    "title": following.rule.title.get(lang),
+                    "due": following.due.isoformat(),
+                    "days_left": following.days_left,
+                },
+                "updated": listing.updated,
+                # The message key when its deadlines cannot be computed (a date past the
+                # holiday data): `case show REF` says why in full.
+                "error": listing.error,
+            }
+        )
+    return rows
