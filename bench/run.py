@@ -228,6 +228,13 @@ def report(rows: list[Row], tree: Path, seconds: float) -> dict[str, Any]:
     }
 
 
+def write_json(results: dict[str, Any], path: Path) -> None:
+    """Indented, one line a row."""
+    head = json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1)[:-2]
+    rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in results["rows"])
+    path.write_text(f'{head},\n "rows": [\n  {rows}\n ]\n}}\n', encoding="utf-8")
+
+
 def print_table(results: dict[str, Any]) -> None:
     print(f"{results['tree']} at {results['commit']}" + (" (changed)" * bool(results["dirty"])))
     print(f"{'command':<50} {'target':>9} {'median':>9} {'min':>9} {'× hello':>8} {'peak MB':>8}")
@@ -275,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                 measure(group, args.heavy_runs, 1, env, folder)
                 rows += group
     results = report(rows, tree, time.perf_counter() - started)
-    args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    write_json(results, args.output)
     print_table(results)
     return 0
 
