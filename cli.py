@@ -22,7 +22,7 @@ import typer
 
 from deadlines import LAW_AS_OF
 from deadlines.errors import DeadlinesError, InputError
-from deadlines.inputs import ENTERED_EVENTS, INPUTS, Entered, Input, Kind
+from deadlines.inputs import EVENT_INPUTS, INPUTS, Entered, Input, Kind
 
 if TYPE_CHECKING:
     import sqlite3
@@ -323,7 +323,7 @@ def compute(
     """
     from deadlines.clock import case_reference
     from deadlines.engine import compute as compute_deadlines
-    from deadlines.inputs import build_case
+    from deadlines.entered import build_case
     from rendering.output import show_computation
 
     with reported(lang):
@@ -417,7 +417,7 @@ def case_add(
     from calendars.plan import parse_ref
     from caseload import store
     from caseload.db import opened
-    from deadlines.inputs import build_case
+    from deadlines.entered import build_case
     from rendering.output import show_computation
 
     with reported(lang):
@@ -493,7 +493,7 @@ def case_set(
     """
     from caseload import store
     from caseload.db import opened
-    from deadlines.inputs import merge_facts, parse_events
+    from deadlines.entered import merge_facts, parse_events
 
     with reported(lang), opened(db) as connection:
         record = store.get(connection, ref)
@@ -524,7 +524,7 @@ def case_unset(
     from deadlines.rules.model import EventKind
 
     with reported(lang):
-        names = [k.value for k in ENTERED_EVENTS]
+        names = [spec.id for spec in EVENT_INPUTS]
         if event not in names:
             raise InputError("event.unknown", field="event", value=event, choices=", ".join(names))
         with opened(db) as connection:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from caseload.store import exists, insert, transaction
 from deadlines.case import Case
+from deadlines.entered import ENTERED_EVENTS, build_case
 from deadlines.errors import DeadlinesError, InputError, ParamValue
-from deadlines.inputs import ENTERED_EVENTS, FACT_INPUTS, Kind, build_case
+from deadlines.inputs import FACT_INPUTS, Kind
 
 EVENT_COLUMNS = tuple(kind.value for kind in ENTERED_EVENTS)
 # The facts a row may give besides its territory (a column per fact of the catalogue).

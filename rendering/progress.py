@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

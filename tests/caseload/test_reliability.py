@@ -222,7 +222,7 @@ ADD_ONE = textwrap.dedent(
 
     from caseload import store
     from caseload.db import connect
-    from deadlines.inputs import build_case
+    from deadlines.entered import build_case
     from deadlines.rules.model import EventKind
 
     connection = connect(Path(sys.argv[1]))
@@ -241,7 +241,7 @@ def test_a_second_connection_in_the_same_process_keeps_the_first_ones_locks(
     and another process closing its own connection would then believe it is the last one and
     delete the WAL under the first ('disk I/O error', the failure two concurrent writers hit
     when connect() read the header with open()). sqlite.org/howtocorrupt.html §2.2."""
-    from deadlines.inputs import build_case
+    from deadlines.entered import build_case
 
     case = build_case({EventKind.APPLICATION_FILED: ["15/01/2025"]}, require_event=False)
     first = connect(db)

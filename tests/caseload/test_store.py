@@ -277,7 +277,7 @@ def test_the_change_log_is_append_only(db: Path) -> None:
 
 def test_a_store_transaction_is_all_or_nothing(db: Path) -> None:
     """An error in the middle of a write (here: a duplicate reference) leaves nothing."""
-    from deadlines.inputs import build_case
+    from deadlines.entered import build_case
 
     case = build_case({EventKind.APPLICATION_FILED: ["15/01/2025"]}, require_event=False)
     connection = connect(db)

@@ -17,8 +17,8 @@ from rich.console import Console
 import rendering.table
 from deadlines.case import make_case
 from deadlines.engine import Computation, compute
+from deadlines.entered import build_case
 from deadlines.errors import DeadlinesError
-from deadlines.inputs import build_case
 from deadlines.rules.model import EventKind
 from tests.golden.loader import RuleCase, load
 from tests.golden.test_golden import _facts

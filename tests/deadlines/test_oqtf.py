@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from deadlines.case import Facts, make_case
 from deadlines.engine import REGIME_SWITCH, Computation, Deadline, Message, State, compute
+from deadlines.entered import build_case
 from deadlines.errors import InputError
-from deadlines.inputs import build_case
 from deadlines.rules.model import Custody, EventKind, OqtfGround, Status
 
 K = EventKind
