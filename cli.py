@@ -5,9 +5,11 @@ the export, `calendars/` writes iCalendar, `rendering/` draws tables and JSON. N
 imports this module. The options a user can enter about a case come from one catalogue,
 `deadlines.inputs.INPUTS` (see `case_inputs`). sqlite3, rich and the calendar writer are
 imported inside the commands that need them: a JSON `compute` loads none of them.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Typer reads every command's annotations at each
+start, and as strings each would be compiled and evaluated twice (256 evals); the few names
+known to mypy only are quoted.
+"""
 
 import functools
 import gc
@@ -360,7 +362,7 @@ def _export_options(
     )
 
 
-def _write_case_calendar(computation: Computation, export: Any, target: str, lang: str) -> None:
+def _write_case_calendar(computation: "Computation", export: Any, target: str, lang: str) -> None:
     """Plan the case's calendar and write it to `target` ("-": standard output)."""
     import os
 
@@ -388,7 +390,7 @@ def _write_case_calendar(computation: Computation, export: Any, target: str, lan
     )
 
 
-def _has_overdue(computation: Computation) -> bool:
+def _has_overdue(computation: "Computation") -> bool:
     """A deadline the person must meet is past (the `--check` exit status 1)."""
     from deadlines.engine import State
 
@@ -400,7 +402,9 @@ app.add_typer(case_app, name="case")
 # --- case add / set / unset ----------------------------------------------------------------
 
 
-def _compute_case(case: Case, as_of: str | None, record: CaseRecord | None = None) -> Computation:
+def _compute_case(
+    case: "Case", as_of: str | None, record: "CaseRecord | None" = None
+) -> "Computation":
     from deadlines.clock import case_reference
     from deadlines.engine import compute as compute_deadlines
 
@@ -449,9 +453,9 @@ def _confirm(question_fr: str, question_en: str, lang: str, yes: bool) -> None:
 
 
 def _save_case_change(
-    connection: sqlite3.Connection,
-    record: CaseRecord,
-    new_case: Case,
+    connection: "sqlite3.Connection",
+    record: "CaseRecord",
+    new_case: "Case",
     as_of: str | None,
     lang: str,
     yes: bool,
