@@ -1,8 +1,8 @@
 """Which calendar events a computation becomes: pure data, no iCalendar library.
 
 The plan is separate from the serialisation (`calendars.ics`) so that what goes into a calendar
-(which deadlines, which reminders, the UIDs, the words) is testable on its own and shared by every
-writer (one case now; the caseload's export later).
+(which deadlines, which reminders, the UIDs, the words) is testable on its own and shared by
+`compute --ics` (one case) and the caseload's export (caseload/export.py).
 
 Privacy: an event carries the case reference the caseworker chose and nothing else about the
 person — no name, diagnosis, nationality or free-text note (the Case holds none, and nothing here
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from deadlines.engine import Brief, Computation, Listed, State
+from deadlines import LAW_AS_OF
+from deadlines.dates import format_instant, format_long
+from deadlines.engine import Computation, Listed, State
 from deadlines.messages import name, render_note
 
 DEFAULT_REF = "dossier"
@@ -164,16 +165,12 @@ def _clock(at: datetime, lang: str) -> str:
 
 
 def _when(day: date, at: datetime | None, lang: str) -> str:
-    from deadlines.dates import format_instant, format_long
-
     if at is None:
         return format_long(day, lang)
     return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
 
 
 def _description(deadline: Listed, lang: str) -> str:
-    from deadlines import LAW_AS_OF
-
     labels = LABELS[lang]
     lines = [labels["safe"].format(day=_when(deadline.due, deadline.due_at, lang))]
     if deadline.latest_end != deadline.end:
@@ -204,322 +201,78 @@ def plan(computation: Computation, options: ExportOptions) -> tuple[PlannedEvent
     return plan_listed(tuple(d.listed for d in computation.deadlines), options)
 
 
-# --- speed -------------------------------------------------------------------------------------
-# A caseload's export plans ~145,000 events (10,000 cases): what follows says exactly what
-# `uid`, `_description` and the dataclass constructor say, with what repeats computed once
-# (tests/calendars/test_export.py compares them on every shape of deadline).
-
-
-@dataclass(frozen=True)
-class _Wording:
-    """What does not change from one deadline to the next, for one language and reminders."""
-
-    labels: dict[str, str]
-    category: tuple[str, ...]
-    day_alarms: tuple[timedelta, ...]
-    hour_alarms: tuple[timedelta, ...]
-    # (uid suffix, how long before, summary prefix) of each reminder event
-    day_reminders: tuple[tuple[str, timedelta, str], ...]
-    hour_reminders: tuple[tuple[str, timedelta, str], ...]
-    computed: str  # the description's last line
-
-
-@lru_cache(maxsize=32)
-def _wording(lang: str, reminders: Reminders) -> _Wording:
-    from deadlines import LAW_AS_OF
-
-    labels = LABELS[lang]
-    sep = " : " if lang == "fr" else ": "
-    return _Wording(
-        labels,
-        (labels["category"],),
-        tuple(timedelta(days=d) for d in reminders.days),
-        tuple(timedelta(hours=h) for h in reminders.hours),
-        tuple(
-            (f"remind-{d}d", timedelta(days=d), labels["reminder_days"].format(n=d) + sep)
-            for d in reminders.days
-        ),
-        tuple(
-            (f"remind-{h}h", timedelta(hours=h), labels["reminder_hours"].format(n=h) + sep)
-            for h in reminders.hours
-        ),
-        labels["computed"].format(law=LAW_AS_OF),
-    )
-
-
-@lru_cache(maxsize=4096)
-def _day_line(label: str, day: date, lang: str) -> str:
-    from deadlines.dates import format_long
-
-    return label.format(day=format_long(day, lang))
-
-
-@lru_cache(maxsize=1024)
-def _basis_line(label: str, basis: tuple[str, ...], status: str, lang: str) -> str:
-    return label.format(basis=", ".join(basis), status=name(f"status.{status}", lang))
-
-
-def _fast_description(brief: Brief, wording: _Wording, lang: str) -> str:
-    """`_description`, with the lines that repeat across a caseload kept."""
-    labels = wording.labels
-    if brief.due_at is None:
-        lines = [_day_line(labels["safe"], brief.due, lang)]
-    else:
-        lines = [labels["safe"].format(day=_when(brief.due, brief.due_at, lang))]
-    if brief.latest_end != brief.end:
-        if brief.latest_at is None:
-            lines.append(_day_line(labels["arguable"], brief.latest, lang))
-        else:
-            lines.append(labels["arguable"].format(day=_when(brief.latest, brief.latest_at, lang)))
-    lines.append(_basis_line(labels["basis"], brief.basis, brief.status.value, lang))
-    for warning in brief.warnings:
-        lines.append(labels["warning"].format(text=render_note(warning, lang)))
-    lines.append(wording.computed)
-    return "\n".join(lines)
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _event(
-    uid: str,
-    summary: str,
-    description: str,
-    start: date,
-    end: date,
-    transparent: bool,
-    alarms: tuple[timedelta, ...],
-    kind: str,
-    rule: str,
-    categories: tuple[str, ...],
-) -> PlannedEvent:
-    """`PlannedEvent(...)` in a third of the time: the frozen dataclass's __init__ sets its ten
-    fields one by one through object.__setattr__; this sets its __dict__ at once (the same
-    object: equal, same hash and repr; checked by tests/calendars/test_export.py)."""
-    event = _new(PlannedEvent)
-    _set(
-        event,
-        "__dict__",
-        {
-            "uid": uid,
-            "summary": summary,
-            "description": description,
-            "start": start,
-            "end": end,
-            "transparent": transparent,
-            "alarms": alarms,
-            "kind": kind,
-            "rule": rule,
-            "categories": categories,
-        },
-    )
-    return event
-
-
 def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[PlannedEvent, ...]:
     """`plan` from the deadlines as a list sees them (the caseload's export reads its memo)."""
-    planner = Planner(options.lang, options.reminders, options.include_info)
-    return planner.events(options.ref, planner.sketches(deadlines))
-
-
-class Sketch:
-    """One planned event without its case: `PlannedEvent` but for the case's reference.
-
-    Its summary is `label + "[REF] " + rest` and its UID `uid + uid_tail(REF)`: everything else
-    of a deadline's events depends on the deadline alone, so a caseload's export plans each brief
-    once and many cases reuse it (the memo gives one object to the briefs that are alike).
-    """
-
-    __slots__ = (
-        "alarms",
-        "categories",
-        "description",
-        "end",
-        "kind",
-        "label",
-        "rest",
-        "rule",
-        "start",
-        "transparent",
-        "uid",
-    )
-
-    def __init__(
-        self,
-        uid: str,
-        label: str,
-        rest: str,
-        description: str,
-        start: date,
-        end: date,
-        transparent: bool,
-        alarms: tuple[timedelta, ...],
-        kind: str,
-        rule: str,
-        categories: tuple[str, ...],
-    ) -> None:
-        self.uid = uid  # without the case's tail
-        self.label = label  # before the case's "[REF] " ("" but for a reminder)
-        self.rest = rest  # after it: the rule's title, and the hour of an hour deadline
-        self.description = description
-        self.start = start
-        self.end = end
-        self.transparent = transparent
-        self.alarms = alarms
-        self.kind = kind
-        self.rule = rule
-        self.categories = categories
-
-    def event(self, prefix: str, tail: str) -> PlannedEvent:
-        """The event of the case whose summary prefix is `prefix` ("[REF] ") and UIDs end with
-        `tail` (`uid_tail`)."""
-        return _event(
-            self.uid + tail,
-            self.label + prefix + self.rest,
-            self.description,
-            self.start,
-            self.end,
-            self.transparent,
-            self.alarms,
-            self.kind,
-            self.rule,
-            self.categories,
-        )
-
-
-# The events of one deadline: the deadline itself (or the information), then its reminders.
-Sketched = tuple[Sketch, ...]
-_KEPT_BRIEFS = 200_000  # briefs a Planner remembers (then it starts again)
-
-
-class Planner:
-    """`plan_listed` for many cases with the same options: each brief is planned once (its
-    `Sketched`), then each case only adds its reference (`events`), or a writer that knows the
-    sketches writes them for the case directly (calendars.fast.Writer.case)."""
-
-    def __init__(self, lang: str, reminders: Reminders, include_info: bool) -> None:
-        self.lang = lang
-        self.wording = _wording(lang, reminders)
-        self.include_info = include_info
-        # id(brief): (brief, its sketches); the brief is kept so that its id is not reused.
-        self._planned: dict[int, tuple[Brief, Sketched]] = {}
-        self._rests: dict[str, str] = {}  # one string for the many summaries alike
-
-    def sketches(self, deadlines: Iterable[Listed]) -> list[Sketched]:
-        """The sketches of each deadline exported, in order."""
-        found: list[Sketched] = []
-        planned = self._planned
-        include_info = self.include_info
-        for deadline in deadlines:
-            if deadline.state is State.DONE:
-                continue  # nothing left to do: no reminder (the caseload cancels it)
-            brief = deadline.brief
-            if not include_info and not brief.rule.must_act:
-                continue
-            known = planned.get(id(brief))
-            if known is None:
-                if len(planned) >= _KEPT_BRIEFS:
-                    planned.clear()
-                known = planned[id(brief)] = (brief, self._sketch(brief))
-            found.append(known[1])
-        return found
-
-    def events(self, ref: str, sketched: Iterable[Sketched]) -> tuple[PlannedEvent, ...]:
-        """The events of case `ref` from its sketches."""
-        tail = uid_tail(ref)
-        prefix = f"[{ref}] "
-        return tuple(sketch.event(prefix, tail) for group in sketched for sketch in group)
-
-    def _sketch(self, brief: Brief) -> Sketched:
-        lang = self.lang
-        wording = self.wording
-        rule = brief.rule
-        key = brief.key
-        base = f"{key.rule}.{key.trigger}.{key.rank}"
-        description = _fast_description(brief, wording, lang)
-        due_at = brief.due_at
-        title = rule.title.get(lang)
+    lang = options.lang
+    labels = LABELS[lang]
+    sep = " : " if lang == "fr" else ": "
+    day_alarms = tuple(timedelta(days=d) for d in options.reminders.days)
+    hour_alarms = tuple(timedelta(hours=h) for h in options.reminders.hours)
+    events: list[PlannedEvent] = []
+    for deadline in deadlines:
+        if not _is_exported(deadline, options):
+            continue
+        rule = deadline.rule
+        title = f"[{options.ref}] {rule.title.get(lang)}"
+        description = _description(deadline, lang)
+        due_at = deadline.due_at
         if due_at is not None:
-            rest = f"{title} — {wording.labels['before'].format(time=_clock(due_at, lang))}"
+            summary = f"{title} — {labels['before'].format(time=_clock(due_at, lang))}"
             start: date = earlier(due_at, TIMED_LENGTH)
             end: date = due_at
-            alarms = wording.hour_alarms
+            alarms = hour_alarms
         else:
-            rest = title
-            due = brief.due
-            start, end = due, due + _ONE_DAY
-            alarms = wording.day_alarms
-        rest = self._rests.setdefault(rest, rest)
-        if not rule.must_act:
-            return (Sketch(base, "", rest, description, start, end, True, (), "info", rule.id, ()),)
-        sketches = [
-            Sketch(
-                base,
-                "",
-                rest,
-                description,
-                start,
-                end,
-                False,
-                alarms,
-                "deadline",
-                rule.id,
-                wording.category,
+            summary = title
+            start, end = deadline.due, deadline.due + _ONE_DAY
+            alarms = day_alarms
+        must_act = rule.must_act
+        events.append(
+            PlannedEvent(
+                uid=uid(options.ref, deadline),
+                summary=summary,
+                description=description,
+                start=start,
+                end=end,
+                transparent=not must_act,
+                alarms=alarms if must_act else (),
+                kind="deadline" if must_act else "info",
+                rule=rule.id,
+                categories=(labels["category"],) if must_act else (),
             )
-        ]
+        )
+        if not must_act:
+            continue
         # Reminders as events of their own: Google Calendar ignores VALARM in imported files
         # (shared/notes/anchors.md §4.2).
+        reminders: list[tuple[str, str, date, date]] = []  # uid suffix, label, start, end
         if due_at is not None:
-            for suffix, before, label in wording.hour_reminders:
-                at = earlier(due_at, before)
-                sketches.append(
-                    Sketch(
-                        f"{base}.{suffix}",
-                        label,
-                        rest,
-                        description,
-                        at,
-                        earlier(at, -REMINDER_LENGTH),
-                        True,
-                        (),
-                        "reminder",
-                        rule.id,
-                        (),
-                    )
-                )
+            for hours in options.reminders.hours:
+                at = earlier(due_at, timedelta(hours=hours))
+                label = labels["reminder_hours"].format(n=hours)
+                reminders.append((f"remind-{hours}h", label, at, earlier(at, -REMINDER_LENGTH)))
         else:
-            for suffix, before, label in wording.day_reminders:
-                day = brief.due - before
-                sketches.append(
-                    Sketch(
-                        f"{base}.{suffix}",
-                        label,
-                        rest,
-                        description,
-                        day,
-                        day + _ONE_DAY,
-                        True,
-                        (),
-                        "reminder",
-                        rule.id,
-                        (),
-                    )
+            for days in options.reminders.days:
+                day = deadline.due - timedelta(days=days)
+                label = labels["reminder_days"].format(n=days)
+                reminders.append((f"remind-{days}d", label, day, day + _ONE_DAY))
+        for suffix, label, first, last in reminders:
+            events.append(
+                PlannedEvent(
+                    uid=uid(options.ref, deadline, suffix),
+                    summary=f"{label}{sep}{summary}",
+                    description=description,
+                    start=first,
+                    end=last,
+                    transparent=True,
+                    alarms=(),
+                    kind="reminder",
+                    rule=rule.id,
                 )
-        return tuple(sketches)
+            )
+    return tuple(events)
 
 
 _ONE_DAY = timedelta(days=1)
-
-
-def zones_used(
-    events: Iterable[PlannedEvent], cancelled: Iterable[PlannedEvent], zones: Iterable[str]
-) -> list[str]:
-    """Every zone a VTIMEZONE is written for: those asked for and those the events use."""
-    return sorted(
-        set(zones)
-        | {str(e.start.tzinfo) for e in (*events, *cancelled) if isinstance(e.start, datetime)}
-    )
 
 
 def stamp_for(computation: Computation, source_date_epoch: str | None) -> datetime:

@@ -3,8 +3,8 @@
 Unchanged events keep UID and SEQUENCE; an event whose date moved gets SEQUENCE + 1; one that
 no longer applies (a date corrected or removed, an action done, a case archived) is written once
 with STATUS:CANCELLED; the exported state is saved only once the file is written. Every file is
-checked by the structural checker and parsed by vobject; the last test feeds two successive
-exports to khal, a real calendar client.
+checked by the structural checker, parsed and written back unchanged by icalendar, and parsed
+by vobject; the last test feeds two successive exports to khal, a real calendar client.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.calendars.icalendar_oracle import reserialized
 from tests.calendars.ics_checks import read_with_vobject, structural_problems
 from tests.calendars.khal_harness import _run, import_and_list, write_config
 from tests.caseload.helpers import assert_one_line_error, deadlines, ok, rows
@@ -64,6 +65,7 @@ def _parse(data: bytes) -> dict[str, Vevent]:
     from icalendar import Calendar
 
     assert structural_problems(data) == []
+    assert reserialized(data) == data  # icalendar parses it and writes back the same bytes
     read_with_vobject(data)  # an independent parser reads it too
     events: dict[str, Vevent] = {}
     for vevent in Calendar.from_ical(data).walk("VEVENT"):
