@@ -288,7 +288,8 @@ def _downgrade_to_v3(db: Path, oracle: Before) -> None:
 def test_an_upgrade_from_the_v2_state_keeps_every_sequence(caseload: Path, tmp_path: Path) -> None:
     oracle = Before()
     oracle.export(caseload)
-    # Some history: raised sequences, an event already cancelled, one that is no longer planned.
+    # Some history: raised sequences, an event already cancelled, one that is no longer planned,
+    # and one no longer planned that was written as cancelled already.
     uids = sorted(oracle.state)
     for uid in uids[:40]:
         ref, print_, _, cancelled, event = oracle.state[uid]
@@ -298,6 +299,8 @@ def test_an_upgrade_from_the_v2_state_keeps_every_sequence(caseload: Path, tmp_p
     ghost = next(e for u, (_, _, _, _, e) in oracle.state.items() if u == uids[60])
     ghost_uid = ghost.uid.replace(".", ".gone.", 1)
     oracle.state[ghost_uid] = (ref, "0" * 64, 7, False, _with_uid(ghost, ghost_uid))
+    old_uid = ghost.uid.replace(".", ".cancelled.", 1)
+    oracle.state[old_uid] = (ref, "0" * 64, 5, True, _with_uid(ghost, old_uid))
     _downgrade_to_v3(caseload, oracle)
 
     upgraded, counts = _export(caseload, tmp_path / "upgraded.ics")
@@ -305,6 +308,8 @@ def test_an_upgrade_from_the_v2_state_keeps_every_sequence(caseload: Path, tmp_p
     assert (upgraded, counts) == oracle.export(caseload)
     assert counts[3:] == (1, counts[1] - 1, 1)  # the one cancelled is back, the ghost goes
     assert b"SEQUENCE:3\r\n" in upgraded and b"SEQUENCE:8\r\n" in upgraded
+    written = {str(e["UID"]) for e in Calendar.from_ical(upgraded).walk("VEVENT")}
+    assert ghost_uid in written and old_uid not in written  # cancelled once, in an earlier file
     assert rows(caseload, "SELECT count(*) FROM exported_v2") == [(0,)]
     again, counts = _export(caseload, tmp_path / "again.ics")
     assert (again, counts) == oracle.export(caseload)

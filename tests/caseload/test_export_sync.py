@@ -201,6 +201,31 @@ def test_a_withdrawn_deadline_is_cancelled_once(
     assert third.counts["cancelled"] == 0
 
 
+def test_a_cancelled_deadline_that_comes_back_is_moved_past_its_cancellation(
+    caseload: Path, first: Export, tmp_path: Path
+) -> None:
+    """The OFII request withdrawn by mistake is entered again: its events keep their UIDs and
+    come back with a SEQUENCE above the cancellation's, so calendar apps show them again."""
+    ok(caseload, "case", "unset", "A1", "ofii-request", "--yes", *AS_OF)
+    export(caseload, tmp_path / "second.ics")
+    ok(caseload, "case", "set", "A1", "--ofii-request", "01/02/2025", "--yes", *AS_OF)
+    third = export(caseload, tmp_path / "third.ics")
+    back = {u for u in first.events if u.startswith("ofii-request-reply.ofii-request.0.")}
+    assert len(back) == 3 and third.cancelled == {}
+    assert set(third.events) == set(first.events)
+    for uid in back:
+        assert third.events[uid].sequence == 2  # 0, cancelled at 1, back at 2
+        assert third.events[uid].content == first.events[uid].content
+    assert third.counts == {
+        "new": 0,
+        "moved": 3,
+        "unchanged": len(first.events) - 3,
+        "cancelled": 0,
+    }
+    fourth = export(caseload, tmp_path / "fourth.ics")
+    assert fourth.data == third.data
+
+
 def test_a_deadline_marked_done_is_cancelled_once(
     caseload: Path, first: Export, tmp_path: Path
 ) -> None:
