@@ -580,9 +580,8 @@ def case_list(
     db: Db = None,
 ) -> None:
     """Les dossiers, avec leur prochaine échéance et leurs retards."""
-    from caseload.cases import case_rows
+    from caseload.cases import load_case_rows
     from caseload.db import opened
-    from caseload.memo import listings
     from deadlines.clock import caseload_reference
     from rendering.progress import computing, progress_bar
 
@@ -590,10 +589,7 @@ def case_list(
         _choice(output_format, FORMATS, "format")
         reference = caseload_reference(as_of)
         with opened(db) as connection, progress_bar(computing(lang)) as progress:
-            found = listings(
-                connection, reference, include_archived=include_archived, progress=progress
-            )
-        rows = case_rows(found, lang)
+            rows = load_case_rows(connection, reference, include_archived, lang, progress)
         if output_format == "json":
             from rendering.output import json_text
 

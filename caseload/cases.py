@@ -3,10 +3,12 @@ means, and the rows of `case list`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 
 from caseload.agenda import is_open
-from caseload.memo import Listing
+from caseload.memo import Listing, Wanted, listings
+from deadlines.clock import Reference
 from deadlines.dates import parse_date
 from deadlines.engine import Computation, Deadline, State
 from deadlines.errors import InputError
@@ -40,6 +42,27 @@ def deadline_to_mark(computation: Computation, rule: str, trigger_date: str | No
         days = ", ".join(d.trigger.at.isoformat() for d in matching)
         raise InputError("rule.ambiguous", field="trigger-date", value=rule, choices=days)
     return matching[0]
+
+
+def load_case_rows(
+    connection: sqlite3.Connection,
+    reference: Reference,
+    include_archived: bool,
+    lang: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, object]]:
+    """`case list`: the rows of every case (active only unless `include_archived`)."""
+    # Only the deadlines a row counts are read from the memo (is_open: the person's own, not
+    # fulfilled by an event of the case), filtered in SQL before anything is decoded.
+    wanted = Wanted(rules=frozenset(r.id for r in all_rules() if r.must_act), pending=True)
+    found = listings(
+        connection,
+        reference,
+        include_archived=include_archived,
+        wanted=wanted,
+        progress=progress,
+    )
+    return case_rows(found, lang)
 
 
 def case_rows(found: Iterable[Listing], lang: str) -> list[dict[str, object]]:

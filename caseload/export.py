@@ -400,8 +400,6 @@ class Export:
         reminders: Reminders,
         include_info: bool,
         progress: Callable[[int, int], None] | None = None,
-        # kept for the call site in cli_export.py until it moves (issue 13)
-        stamp: datetime | None = None,
     ) -> Export:
         """The export of `refs` (None: every active case); `progress` as for memo.listings."""
         from caseload.memo import Wanted, listings
@@ -422,10 +420,6 @@ class Export:
             progress=progress,
         )
         return cls(connection, found, selected, ExportOptions("", lang, reminders, include_info))
-
-    def close(self) -> None:
-        """Nothing to release."""
-        # kept for the call site in cli_export.py until it moves (issue 13)
 
     @property
     def planned(self) -> int:

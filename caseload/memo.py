@@ -22,8 +22,8 @@ import sqlite3
 import sys
 import zoneinfo
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -210,39 +210,7 @@ def brief_row(case_id: int, position: int, brief: Brief) -> tuple[object, ...]:
     )
 
 
-@dataclass
-class Shared:
-    """Values many rows repeat (the same instants, the same citations), decoded once per read:
-    a caseload has thousands of deadlines ending on a few hundred days."""
-
-    instants: dict[tuple[int, tzinfo], datetime] = field(default_factory=dict)
-    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # The same trigger, key and warnings recur across the rows of many cases: one object each.
-    events: dict[tuple[Any, ...], Event] = field(default_factory=dict)
-    keys: dict[tuple[str, str, int], DeadlineKey] = field(default_factory=dict)
-    warnings: dict[str, tuple[Note, ...]] = field(default_factory=dict)
-
-    def instant(self, stamp: int, zone: tzinfo) -> datetime:
-        key = (stamp, zone)
-        found = self.instants.get(key)
-        if found is None:
-            found = self.instants[key] = datetime.fromtimestamp(stamp, zone)
-        return found
-
-    def basis(self, text: str) -> tuple[str, ...]:
-        found = self.bases.get(text)
-        if found is None:
-            found = self.bases[text] = tuple(text.split("\n")) if text else ()
-        return found
-
-    def notes(self, text: str) -> tuple[Note, ...]:
-        found = self.warnings[text] = tuple(_note_from_json(w) for w in json.loads(text))
-        return found
-
-
-def brief_from_row(
-    row: tuple[Any, ...], rule: Rule, zone: ZoneInfo, shared: Shared | None = None
-) -> Brief:
+def brief_from_row(row: tuple[Any, ...], rule: Rule, zone: ZoneInfo) -> Brief:
     """The brief of a `computed_deadlines` row (BRIEF_COLUMNS), whose rule is `rule`."""
     (
         _,
@@ -265,42 +233,25 @@ def brief_from_row(
         warnings,
     ) = row
     day = date.fromordinal
-    values = shared or Shared()
-    instants = values.instants
-    local_at = None
-    if due_at is not None:
-        local_at = instants.get((due_at, zone)) or values.instant(due_at, zone)
-    latest_local_at = None
-    if latest_at is not None:
-        latest_local_at = instants.get((latest_at, zone)) or values.instant(latest_at, zone)
-    trigger = values.events.get((kind, at, rank, derived, clock))
-    if trigger is None:
-        trigger = values.events[(kind, at, rank, derived, clock)] = Event(
-            _EVENT_KIND[kind],
-            day(at),
-            rank,
-            bool(derived),
-            None if clock is None else time.fromisoformat(clock),
-        )
-    key = values.keys.get((rule.id, key_trigger, key_rank))
-    if key is None:
-        key = values.keys[(rule.id, key_trigger, key_rank)] = DeadlineKey(
-            rule.id, key_trigger, key_rank
-        )
-    notes: tuple[Note, ...] = ()
-    if warnings:
-        notes = values.warnings.get(warnings) or values.notes(warnings)
+    trigger = Event(
+        _EVENT_KIND[kind],
+        day(at),
+        rank,
+        bool(derived),
+        None if clock is None else time.fromisoformat(clock),
+    )
+    notes = tuple(_note_from_json(w) for w in json.loads(warnings)) if warnings else ()
     return Brief(
         rule,
         trigger,
-        key,
+        DeadlineKey(rule.id, key_trigger, key_rank),
         day(due),
-        local_at,
+        None if due_at is None else datetime.fromtimestamp(due_at, zone),
         day(latest),
-        latest_local_at,
-        instants.get((end, UTC)) or values.instant(end, UTC),
-        instants.get((latest_end, UTC)) or values.instant(latest_end, UTC),
-        values.bases.get(basis) or values.basis(basis),
+        None if latest_at is None else datetime.fromtimestamp(latest_at, zone),
+        datetime.fromtimestamp(end, UTC),
+        datetime.fromtimestamp(latest_end, UTC),
+        tuple(basis.split("\n")) if basis else (),
         _STATUS[status],
         notes,
         bool(done_by_event),
@@ -385,39 +336,13 @@ def _decode_briefs(
     """Memo rows (`_brief_rows`) as briefs, by case (not those of the cases in `skip`: just
     computed, they are already in memory)."""
     found: dict[int, list[Brief]] = {}
-    rules: dict[str, Rule] = {}
-    shared = Shared()
-    # Half the rows of a caseload repeat another case's brief (the same rule from the same day):
-    # one Brief for all, decoded once and kept by its row and its case's zone (which its
-    # instants are in), so that the export plans and writes it once too (calendars.plan.Planner).
-    alike: dict[ZoneInfo, dict[tuple[Any, ...], Brief]] = {}
-    last_case: int | None = None
-    briefs: list[Brief] = []
-    known: dict[tuple[Any, ...], Brief] = {}
-    zone = ZoneInfo("UTC")
-    for row in rows:
-        case_id = row[0]
-        if case_id != last_case:
-            last_case = case_id
-            if case_id in skip:
-                continue
-            briefs = found[case_id] = []
-            zone = zones[case_id]
-            known = alike.setdefault(zone, {})
-        elif case_id in skip:
+    for case_id, *content in rows:
+        if case_id in skip:
             continue
-        content = row[1:]
-        brief = known.get(content)
-        if brief is None:
-            rule_id = content[0]
-            rule = rules.get(rule_id)
-            if rule is None:
-                rule = rule_by_id(rule_id)
-                if rule is None:  # cannot happen while the engine's fingerprint holds
-                    raise LookupError(rule_id)
-                rules[rule_id] = rule
-            brief = known[content] = brief_from_row(content, rule, zone, shared)
-        briefs.append(brief)
+        rule = rule_by_id(content[0])
+        if rule is None:  # cannot happen while the engine's fingerprint holds
+            raise LookupError(content[0])
+        found.setdefault(case_id, []).append(brief_from_row(tuple(content), rule, zones[case_id]))
     return found
 
 
@@ -429,19 +354,11 @@ def _is_wanted(brief: Brief, wanted: Wanted) -> bool:
     )
 
 
-def _selection(
-    refs: Iterable[str] | None, include_archived: bool, span: Span = (None, None)
-) -> tuple[str, list[Any]]:
-    conditions, params = [], []
+def _selection(refs: Iterable[str] | None, include_archived: bool) -> tuple[str, list[Any]]:
+    conditions: list[str] = []
+    params: list[Any] = []
     if not include_archived:
         conditions.append("status = 'active'")
-    low, high = span
-    if low is not None:
-        conditions.append("ref >= ?")
-        params.append(low)
-    if high is not None:
-        conditions.append("ref < ?")
-        params.append(high)
     if refs is not None:
         selected = list(refs)
         conditions.append(f"ref IN ({', '.join('?' * len(selected))})" if selected else "0")
@@ -547,55 +464,6 @@ def _listings(
             )
         )
     return result
-
-
-# --- a caseload in two parts -------------------------------------------------------------------
-# The export has a forked helper do the last cases (caseload/export.py): the first process reads
-# both parts from the database (a forked process must not use its connection), and each decodes
-# its own part (`decoded`), which is most of the work.
-
-Span = tuple[str | None, str | None]  # references from the first (included) to the second
-
-
-@dataclass
-class Fetched:
-    """What `listings` reads of a span of the active cases whose memos are all fresh: rows."""
-
-    span: Span
-    rows: _Rows
-    briefs: list[tuple[Any, ...]]  # `_brief_rows` (`fetch_briefs`)
-
-
-def fetch(
-    connection: sqlite3.Connection, span: Span, wanted: Wanted, briefs: bool = True
-) -> Fetched | None:
-    """The rows of the active cases of `span`, and their briefs' unless told (call in a
-    transaction); None if one of their memos is missing or stale (then `listings`, which
-    computes and writes them)."""
-    where, params = _selection(None, False, span)
-    engine = engine_fingerprint()
-    rows = _read(connection, where, params)
-    for row in rows.cases:
-        if rows.memo.get(row[0], (0, ""))[:2] != (row[4], engine):
-            return None
-    fetched = Fetched(span, rows, [])
-    if briefs:
-        fetch_briefs(connection, fetched, wanted)
-    return fetched
-
-
-def fetch_briefs(connection: sqlite3.Connection, fetched: Fetched, wanted: Wanted) -> None:
-    """The briefs' rows of `fetched` (`fetch` told not to), read now."""
-    if fetched.rows.cases:
-        where, params = _selection(None, False, fetched.span)
-        fetched.briefs = _brief_rows(connection, where, params, wanted).fetchall()
-
-
-def decoded(fetched: Fetched, reference: Reference, wanted: Wanted) -> list[Listing]:
-    """`listings` of the span `fetched` was read from."""
-    zones = _zones(fetched.rows)
-    stored = _decode_briefs(fetched.briefs, zones, ())
-    return _listings(fetched.rows, zones, stored, {}, reference, wanted)
 
 
 # The `error` of the memo of a case without events (nothing to compute).
