@@ -13,22 +13,26 @@ known to mypy only are quoted.
 
 import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli_options import (
+    EXIT_CANCELLED,
     FORMATS,
     LANGS,
     OPTION_OF_FIELD,
+    AcceptUnlikely,
     AsOf,
     Check,
+    Command,
     Db,
     Explain,
     Format,
+    Group,
     Info,
     Lang,
     Ref,
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
     from caseload.store import CaseRecord
     from deadlines.case import Case
     from deadlines.engine import Computation
+    from deadlines.plausible import Unlikely
 
 HELP = f"""Échéances du titre de séjour pour soins (CESEDA L.425-9).
 
@@ -58,12 +63,15 @@ faites confirmer par un juriste toute échéance qui compte.
 Dates : JJ/MM/AAAA (04/03/2025 = 4 mars 2025) ou AAAA-MM-JJ (2025-03-04) ; avec
 l'heure pour une notification d'OQTF : "04/03/2025 10:30" ou 2025-03-04T10:30 (heure locale
 du territoire).
-Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide.
+Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide,
+3 annulé par vous. En anglais : --lang en ou DEADLINES_LANG=en.
 """
 
 app = typer.Typer(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help=HELP,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     # No rich help (~190 ms) and never a traceback with local variables: case data is
     # health data.
@@ -72,6 +80,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 case_app = typer.Typer(
+    cls=Group,
     help="Les dossiers suivis, gardés dans une base SQLite locale (lisible par vous seul). "
     "La référence d'un dossier est un pseudonyme ou un numéro, jamais un nom.",
     no_args_is_help=True,
@@ -120,15 +129,21 @@ def report_error(error: DeadlinesError, lang: str) -> int:
 
 
 def _one_line(text: str) -> str:
+    """A typed value as it can be shown: the bytes that were not UTF-8 (which Python keeps as
+    lone surrogates) as \\xff, control characters escaped, never written out raw."""
     import unicodedata
 
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
+    readable = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in readable)
 
 
 @contextmanager
 def reported(lang: str) -> Iterator[None]:
-    """A DeadlinesError raised inside is one line on stderr and the command's exit status."""
+    """A DeadlinesError raised inside is one line on stderr and the command's exit status.
+
+    The language is checked first, for every command, before anything is read or written."""
     try:
+        _choice(lang, LANGS, "lang")
         yield
     except DeadlinesError as error:
         raise typer.Exit(report_error(error, lang if lang in LANGS else "fr")) from None
@@ -144,6 +159,45 @@ def _say(fr: str, en: str, lang: str, err: bool = True) -> None:
     typer.echo(fr if lang == "fr" else en, err=err)
 
 
+def _say_unlikely(found: "list[Unlikely]", accepted: bool, lang: str) -> None:
+    """Each unlikely value on stderr, before anything is shown or saved; a reference that reads
+    like a person's name is refused (it would be written into every calendar)."""
+    from deadlines.errors import ParamValue
+    from deadlines.messages import render
+
+    for item in [] if accepted else found:
+        if item.key == "ref.looks-like-a-name":
+            raise InputError(item.key, field=item.field, value=item.value)
+        params: dict[str, ParamValue] = {
+            "option": OPTION_OF_FIELD.get(item.field, item.field),
+            "value": item.value,
+        }
+        prefix = "attention : " if lang == "fr" else "warning: "
+        typer.echo(prefix + render(item.key, params, lang), err=True)
+
+
+def _days(text: str) -> int:
+    """A window in days: ASCII digits only (int() would take « ٣ » for 3), 0 to 3660."""
+    if not (text.isascii() and text.isdigit()) or int(text) > 3660:
+        raise InputError("days.format", field="days", value=text)
+    return int(text)
+
+
+def _store(
+    db: str | None, lang: str, writes: bool = False, create: bool = False
+) -> "AbstractContextManager[sqlite3.Connection]":
+    """The caseload a command works on (caseload.db.opened), telling the user on the way what
+    it had to put right (a store others could read)."""
+    from caseload.db import opened
+    from deadlines.messages import render
+
+    def notice(key: str, value: str) -> None:
+        prefix = "attention : " if lang == "fr" else "warning: "
+        typer.echo(prefix + render(key, {"value": value}, lang), err=True)
+
+    return opened(db, create=create, writes=writes, notify=notice)
+
+
 def _write_file(path: Path, data: bytes | Iterator[bytes], field: str) -> int:
     """Write a calendar atomically, readable by its owner only; a failure is one line, exit 2."""
     from calendars.files import write_private_atomically
@@ -154,6 +208,25 @@ def _write_file(path: Path, data: bytes | Iterator[bytes], field: str) -> int:
         raise InputError(
             "ics.write", field=field, value=str(path), reason=error.strerror or str(error)
         ) from None
+
+
+@contextmanager
+def creating(db: str | None, lang: str) -> Iterator["sqlite3.Connection"]:
+    """The store of `case add` and `import`, the two commands that create one where nothing
+    exists (every other command refuses a missing store: a mistyped path is not an empty
+    caseload); says so when it does."""
+    from caseload.db import store_path
+
+    new = not store_path(db).exists()
+    with _store(db, lang, writes=True, create=True) as connection:
+        if new:
+            path = store_path(db)
+            _say(
+                f"Base de dossiers créée : {path} (lisible par vous seul).",
+                f"Caseload created: {path} (readable by you only).",
+                lang,
+            )
+        yield connection
 
 
 # --- compute -------------------------------------------------------------------------------
@@ -173,14 +246,14 @@ def deadlines_app(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Affiche la version.", is_eager=True, callback=_show_version
+            "--version", "-V", help="Affiche la version.", is_eager=True, callback=_show_version
         ),
     ] = False,
 ) -> None:
     """Échéances du titre de séjour pour soins (CESEDA L.425-9)."""
 
 
-@app.command()
+@app.command(cls=Command)
 @case_inputs
 def compute(
     entered: Entered,
@@ -201,12 +274,13 @@ def compute(
         str | None,
         typer.Option(
             metavar="REF",
-            help="Référence du dossier écrite dans l'agenda (un pseudonyme, jamais un nom ; "
-            "défaut : dossier).",
+            help="Référence du dossier écrite dans l'agenda, obligatoire avec --ics (un "
+            "pseudonyme ou un numéro, jamais un nom) : elle fait les UID du dossier.",
         ),
     ] = None,
     remind: Remind = None,
     info: Info = None,
+    accept_unlikely: AcceptUnlikely = False,
 ) -> None:
     """Calcule toutes les échéances d'un dossier à partir de ses dates clés.
 
@@ -219,15 +293,23 @@ def compute(
     """
     from deadlines.clock import case_reference
     from deadlines.engine import compute as compute_deadlines
-    from deadlines.entered import build_case
+    from deadlines.entered import build_case, parse_events
+    from deadlines.plausible import check_events, check_ref
     from rendering.output import show_computation
 
     with reported(lang):
-        _choice(lang, LANGS, "lang")
         _choice(output_format, FORMATS, "format")
+        if ics == "":
+            raise InputError("ics.empty", field="ics")
+        if ics == "-" and output_format == "json":
+            # Standard output can hold the calendar or the JSON, not both.
+            raise InputError("ics.stdout-and-json", field="format")
         export = _export_options(ics, ref, remind, info, lang)
         case = build_case(entered)
-        computation = compute_deadlines(case, *case_reference(as_of, case.where))
+        day, now = case_reference(as_of, case.where)
+        unlikely = check_events(parse_events(entered), day, now)
+        _say_unlikely(unlikely + check_ref(ref or ""), accept_unlikely, lang)
+        computation = compute_deadlines(case, day, now)
         if ics is not None and export is not None:
             _write_case_calendar(computation, export, ics, lang)
         if ics != "-":  # with --ics -, standard output holds the calendar and only it
@@ -246,10 +328,14 @@ def _export_options(
             if value is not None:
                 raise InputError("ics.option-without-ics", field=field)
         return None
-    from calendars.plan import DEFAULT_REF, ExportOptions, parse_ref, parse_reminders
+    if ref is None:
+        # No default reference: two cases written under one would share their UIDs, and
+        # importing the second calendar would replace the first case's events (issue 14).
+        raise InputError("ics.ref-required", field="ref")
+    from calendars.plan import ExportOptions, parse_ref, parse_reminders
 
     return ExportOptions(
-        ref=parse_ref(ref) if ref is not None else DEFAULT_REF,
+        ref=parse_ref(ref),
         lang=lang,
         reminders=parse_reminders(remind),
         include_info=info is not False,
@@ -306,59 +392,85 @@ def _compute_case(
     return compute_deadlines(case, *case_reference(as_of, case.where), done)
 
 
-@case_app.command("add")
+@case_app.command("add", cls=Command)
 @case_inputs
 def case_add(
-    ref: Ref, entered: Entered, as_of: AsOf = None, lang: Lang = "fr", db: Db = None
+    ref: Ref,
+    entered: Entered,
+    as_of: AsOf = None,
+    accept_unlikely: AcceptUnlikely = False,
+    lang: Lang = "fr",
+    db: Db = None,
 ) -> None:
     """Ajoute un dossier (mêmes options d'événements que compute) et affiche ses échéances."""
     from calendars.plan import parse_ref
     from caseload import store
-    from caseload.db import opened
-    from deadlines.entered import build_case
+    from deadlines.clock import case_reference
+    from deadlines.entered import build_case, parse_events
+    from deadlines.plausible import check_events, check_ref
     from rendering.output import show_computation
 
     with reported(lang):
         checked = parse_ref(ref)
         case = build_case(entered, require_event=False)
+        day, now = case_reference(as_of, case.where)
+        unlikely = check_ref(checked) + check_events(parse_events(entered), day, now)
+        _say_unlikely(unlikely, accept_unlikely, lang)
         # Computed before saving: a bad --as-of is an error with nothing written.
         computation = _compute_case(case, as_of) if case.events else None
-        with opened(db) as connection:
+        with creating(db, lang) as connection:
             store.add(connection, checked, case)
         _say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
         if computation is not None:
             show_computation(computation, lang, "table", False)
 
 
+YES = {"o", "oui", "y", "yes"}
+NO = {"n", "non", "no", ""}
+
+
 def _confirm(question_fr: str, question_en: str, lang: str, yes: bool) -> None:
+    """Ask on the terminal (o/oui/y/yes or n/non/no; Enter: no); declining, or no answer at
+    all (a script without --yes), cancels the command with nothing saved (exit status 3)."""
     if yes:
         return
-    try:
-        answer = typer.confirm(
-            question_fr if lang == "fr" else question_en, default=False, err=True
-        )
-    except typer.Abort:  # end of input (a script without --yes) or Ctrl-C
-        typer.echo("", err=True)
-        answer = False
+    prompt = f"{question_fr} [o/N] " if lang == "fr" else f"{question_en} [y/N] "
+    while True:
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:  # end of input
+            sys.stderr.write("\n")
+            answer = False
+            break
+        word = line.strip().lower()
+        if word in YES or word in NO:
+            answer = word in YES
+            break
     if not answer:
         error = DeadlinesError("confirm.aborted", field=None)
-        error.exit_code = 1
+        error.exit_code = EXIT_CANCELLED
         raise error
 
 
 def _save_case_change(
     connection: "sqlite3.Connection",
     record: "CaseRecord",
-    new_case: "Case",
+    change: "Callable[[Case], Case]",
     as_of: str | None,
     lang: str,
     yes: bool,
 ) -> None:
-    """Show the deadlines that move, ask, save."""
+    """Show the deadlines that move, ask, then apply the change to the case as it is then.
+
+    The change is applied again, inside one write transaction, to the case as stored at that
+    moment (caseload.store.update): what another caseworker saved meanwhile is kept. Asked and
+    answered on a case that changed meanwhile, nothing is saved (exit status 4)."""
     from caseload import store
     from deadlines.engine import compute as compute_deadlines
     from rendering.caseload import render_moves
 
+    new_case = change(record.case)
     if new_case == record.case:
         _say("Rien à changer.", "Nothing to change.", lang)
         return
@@ -366,7 +478,7 @@ def _save_case_change(
     after = compute_deadlines(new_case, before.as_of, before.now, record.done)
     render_moves(before, after, lang, sys.stdout)
     _confirm("Enregistrer ?", "Save?", lang, yes)
-    changes = store.save_changes(connection, store.get(connection, record.ref), new_case)
+    _, _, changes = store.update(connection, record.ref, change, None if yes else record.case)
     _say(
         f"Dossier « {record.ref} » enregistré ({len(changes)} changement(s)).",
         f"Case '{record.ref}' saved ({len(changes)} change(s)).",
@@ -374,13 +486,14 @@ def _save_case_change(
     )
 
 
-@case_app.command("set")
+@case_app.command("set", cls=Command)
 @case_inputs
 def case_set(
     ref: Ref,
     entered: Entered,
     as_of: AsOf = None,
     yes: Yes = False,
+    accept_unlikely: AcceptUnlikely = False,
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
@@ -390,18 +503,25 @@ def case_set(
     aux précédentes.
     """
     from caseload import store
-    from caseload.db import opened
+    from deadlines.clock import case_reference
     from deadlines.entered import merge_facts, parse_events
+    from deadlines.plausible import check_events
 
-    with reported(lang), opened(db) as connection:
+    with reported(lang), _store(db, lang, writes=True) as connection:
         record = store.get(connection, ref)
         events = parse_events(entered)
-        facts = merge_facts(record.case.facts, entered)
-        new_case = store.with_events(record.case, facts, events)
-        _save_case_change(connection, record, new_case, as_of, lang, yes)
+        merge_facts(record.case.facts, entered)  # every fact checked before anything is shown
+        day, now = case_reference(as_of, record.case.where)
+        _say_unlikely(check_events(events, day, now), accept_unlikely, lang)
+
+        def change(case: "Case") -> "Case":
+            """The change asked for: the dates and facts given, over the case as it is."""
+            return store.with_events(case, merge_facts(case.facts, entered), events)
+
+        _save_case_change(connection, record, change, as_of, lang, yes)
 
 
-@case_app.command("unset")
+@case_app.command("unset", cls=Command)
 def case_unset(
     ref: Ref,
     event: Annotated[
@@ -417,7 +537,6 @@ def case_unset(
 ) -> None:
     """Retire un événement saisi par erreur (avec --date, une seule demande répétée)."""
     from caseload import store
-    from caseload.db import opened
     from deadlines.dates import parse_date
     from deadlines.rules.model import EventKind
 
@@ -425,17 +544,24 @@ def case_unset(
         names = [spec.id for spec in EVENT_INPUTS]
         if event not in names:
             raise InputError("event.unknown", field="event", value=event, choices=", ".join(names))
-        with opened(db) as connection:
+        with _store(db, lang, writes=True) as connection:
             record = store.get(connection, ref)
             day = parse_date(on, "date") if on else None
-            new_case = store.without_event(record.case, EventKind(event), day)
-            _save_case_change(connection, record, new_case, as_of, lang, yes)
+            kind = EventKind(event)
+            _save_case_change(
+                connection,
+                record,
+                lambda case: store.without_event(case, kind, day),
+                as_of,
+                lang,
+                yes,
+            )
 
 
 # --- case show / list ----------------------------------------------------------------------
 
 
-@case_app.command("show")
+@case_app.command("show", cls=Command)
 def case_show(
     ref: Ref,
     explain: Explain = False,
@@ -446,12 +572,11 @@ def case_show(
 ) -> None:
     """Les échéances d'un dossier, recalculées à partir de ses dates."""
     from caseload import store
-    from caseload.db import opened
     from rendering.output import show_computation
 
     with reported(lang):
         _choice(output_format, FORMATS, "format")
-        with opened(db) as connection:
+        with _store(db, lang) as connection:
             record = store.get(connection, ref)
         if output_format == "table":
             archived = " (archivé)" if lang == "fr" else " (archived)"
@@ -463,7 +588,7 @@ def case_show(
         show_computation(_compute_case(record.case, as_of, record), lang, output_format, explain)
 
 
-@case_app.command("list")
+@case_app.command("list", cls=Command)
 def case_list(
     include_archived: Annotated[
         bool, typer.Option("--all", help="Avec les dossiers archivés.")
@@ -475,14 +600,16 @@ def case_list(
 ) -> None:
     """Les dossiers, avec leur prochaine échéance et leurs retards."""
     from caseload.cases import load_case_rows
-    from caseload.db import opened
     from deadlines.clock import caseload_reference
     from rendering.progress import computing, progress_bar
 
     with reported(lang):
         _choice(output_format, FORMATS, "format")
         reference = caseload_reference(as_of)
-        with opened(db) as connection, progress_bar(computing(lang)) as progress:
+        with (
+            _store(db, lang) as connection,
+            progress_bar(computing(lang)) as progress,
+        ):
             rows = load_case_rows(connection, reference, include_archived, lang, progress)
         if output_format == "json":
             from rendering.output import json_text
@@ -497,7 +624,7 @@ def case_list(
 # --- case done / archive / remove ----------------------------------------------------------
 
 
-@case_app.command("done")
+@case_app.command("done", cls=Command)
 def case_done(
     ref: Ref,
     rule: Annotated[str, typer.Argument(metavar="RULE", help="Règle faite (ex. certificate).")],
@@ -510,28 +637,39 @@ def case_done(
         typer.Option("--on", metavar="DATE", help="Date où c'est fait (défaut : aujourd'hui)."),
     ] = None,
     as_of: AsOf = None,
+    yes: Yes = False,
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
-    """Marque une échéance comme faite : elle n'apparaît plus dans l'agenda ni l'agenda exporté."""
+    """Marque une échéance comme faite : elle n'apparaît plus dans l'agenda ni l'agenda exporté.
+
+    Une date à venir est refusée ; une échéance déjà marquée faite n'est remplacée qu'après
+    confirmation (--yes pour les scripts).
+    """
     from caseload import store
     from caseload.cases import deadline_to_mark, known_rule
-    from caseload.db import opened
-    from deadlines.clock import reference_time
+    from deadlines.clock import case_reference
     from deadlines.dates import parse_date
+    from deadlines.plausible import check_done_day
 
     with reported(lang):
         known_rule(rule)  # refused before the store is opened
-        with opened(db) as connection:
+        with _store(db, lang, writes=True) as connection:
             record = store.get(connection, ref)
-            deadline = deadline_to_mark(
-                _compute_case(record.case, as_of, record), rule, trigger_date
-            )
-            when = (
-                parse_date(on, "on")
-                if on
-                else reference_time(as_of, record.case.where.time_zone)[0]
-            )
+            computation = _compute_case(record.case, as_of, record)
+            deadline = deadline_to_mark(computation, rule, trigger_date)
+            today = case_reference(as_of, record.case.where)[0]
+            when = parse_date(on, "on") if on else today
+            check_done_day(when, today)
+            before = store.done_on(connection, record, deadline.key)
+            if before is not None:
+                _confirm(
+                    f"Déjà marquée faite le {before:%d/%m/%Y} : remplacer par le {when:%d/%m/%Y} ?",
+                    f"Already marked done on {before.isoformat()}: replace with "
+                    f"{when.isoformat()}?",
+                    lang,
+                    yes,
+                )
             store.mark_done(connection, record, deadline.key, when)
         _say(
             f"« {deadline.rule.title.get('fr')} » marqué fait le {when:%d/%m/%Y}.",
@@ -540,24 +678,22 @@ def case_done(
         )
 
 
-@case_app.command("archive")
+@case_app.command("archive", cls=Command)
 def case_archive(ref: Ref, lang: Lang = "fr", db: Db = None) -> None:
     """Archive un dossier : il sort de l'agenda ; le prochain export annule ses échéances."""
     from caseload import store
-    from caseload.db import opened
 
-    with reported(lang), opened(db) as connection:
+    with reported(lang), _store(db, lang, writes=True) as connection:
         store.set_status(connection, store.get(connection, ref), "archived")
         _say(f"Dossier « {ref} » archivé.", f"Case '{ref}' archived.", lang)
 
 
-@case_app.command("remove")
+@case_app.command("remove", cls=Command)
 def case_remove(ref: Ref, yes: Yes = False, lang: Lang = "fr", db: Db = None) -> None:
     """Supprime un dossier et ses dates (le journal garde seulement qu'il a existé)."""
     from caseload import store
-    from caseload.db import opened
 
-    with reported(lang), opened(db) as connection:
+    with reported(lang), _store(db, lang, writes=True) as connection:
         record = store.get(connection, ref)
         _confirm(
             f"Supprimer définitivement le dossier « {ref} » ?",
@@ -572,9 +708,11 @@ def case_remove(ref: Ref, yes: Yes = False, lang: Lang = "fr", db: Db = None) ->
 # --- agenda, export, import, backup --------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def agenda(
-    days: Annotated[int, typer.Option(min=0, max=3660, help="Fenêtre en jours (défaut 14).")] = 14,
+    days: Annotated[
+        str, typer.Option(metavar="JOURS", help="Fenêtre en jours, 0 à 3660 (défaut 14).")
+    ] = "14",
     output_format: Format = "table",
     check: Check = False,
     as_of: AsOf = None,
@@ -587,15 +725,18 @@ def agenda(
     instant à l'heure de Paris (22 h à Paris, c'est déjà le lendemain à La Réunion).
     """
     from caseload.agenda import load_agenda
-    from caseload.db import opened
     from deadlines.clock import caseload_reference
     from rendering.progress import computing, progress_bar
 
     with reported(lang):
         _choice(output_format, FORMATS, "format")
+        window = _days(days)
         reference = caseload_reference(as_of)  # a bad --as-of fails before the store is opened
-        with opened(db) as connection, progress_bar(computing(lang)) as progress:
-            result = load_agenda(connection, reference, days, progress)
+        with (
+            _store(db, lang) as connection,
+            progress_bar(computing(lang)) as progress,
+        ):
+            result = load_agenda(connection, reference, window, progress)
         if output_format == "json":
             from caseload.agenda import agenda_to_dict
             from rendering.output import json_text
@@ -609,15 +750,36 @@ def agenda(
             raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     refs: Annotated[
         list[str] | None,
         typer.Argument(metavar="[REF]...", help="Dossiers (défaut : tous les actifs)."),
     ] = None,
     output: Annotated[
-        str, typer.Option("--output", "-o", metavar="FICHIER.ics", help="Fichier agenda à écrire.")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FICHIER.ics",
+            help="Fichier agenda à écrire ; « - » pour la sortie standard (avec --calendar).",
+        ),
     ] = "",
+    calendar: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NOM",
+            help="Nom de l'agenda dont l'état d'export est retenu (obligatoire avec -o -) ; "
+            "défaut : le chemin du fichier.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Montre ce qui changerait, dossier par dossier, sans rien écrire ni enregistrer.",
+        ),
+    ] = False,
     remind: Remind = None,
     info: Info = None,
     as_of: AsOf = None,
@@ -627,23 +789,27 @@ def export(
     """Un seul agenda .ics pour les dossiers choisis, qui reste en phase avec l'outil.
 
     Une échéance inchangée garde son UID et sa SEQUENCE ; une date qui bouge augmente la
-    SEQUENCE ; une échéance qui ne s'applique plus est écrite une fois comme annulée.
+    SEQUENCE ; une échéance qui ne s'applique plus est écrite une fois comme annulée. Ce qui a
+    été exporté est retenu par agenda (le fichier, ou --calendar NOM) : chacun reçoit ses
+    propres annulations, et un export de quelques dossiers ne change pas l'état de l'agenda
+    de tous les dossiers.
     """
     import os
 
     from calendars.plan import parse_reminders, stamp_from_day
     from caseload import store
-    from caseload.db import opened
-    from caseload.export import Export
+    from caseload.export import STDOUT, Export, calendar_of
     from deadlines.clock import PIVOT_ZONE, caseload_reference
     from rendering.progress import computing, progress_bar
 
     with reported(lang):
         if not output:
             raise InputError("export.output", field="output")
+        chosen = calendar_of(output, calendar, refs or None)
         reminders = parse_reminders(remind)
         reference = caseload_reference(as_of)
-        with opened(db) as connection:
+        where = _export_target(output, calendar, lang)
+        with _store(db, lang, writes=True) as connection:
             for ref in refs or ():
                 store.get(connection, ref)  # an unknown reference is an error, not an empty file
             with progress_bar(computing(lang)) as progress:
@@ -655,62 +821,185 @@ def export(
                     reminders,
                     info is not False,
                     progress,
+                    calendar=chosen,
                 )
             stamp = stamp_from_day(reference(PIVOT_ZONE)[0], os.environ.get("SOURCE_DATE_EPOCH"))
             name = "Échéances" if lang == "fr" else "Deadlines"
-            target = Path(output)
             # Planned, compared and written a case at a time; the counts fill in meanwhile.
             with progress_bar("export") as report:
                 step = None if report is None else lambda n: report(n, job.planned)
-                size = _write_file(target, job.chunks(name, stamp, step), "output")
-            job.save()  # only once the file is written
+                chunks = job.chunks(name, stamp, step)
+                if dry_run:
+                    size = sum(map(len, chunks))  # compared and made, never written
+                elif output == STDOUT:
+                    size = _write_stdout(chunks)
+                else:
+                    size = _write_file(Path(output), chunks, "output")
+            if not dry_run:
+                job.save()  # only once the file is written
         c = job.counts
+        totals_fr = (
+            f"{job.cases} dossiers, {job.events} événements ; nouveaux {c['new']}, modifiés "
+            f"{c['moved']}, inchangés {c['unchanged']}, annulés {c['cancelled']}"
+        )
+        totals_en = (
+            f"{job.cases} cases, {job.events} events; new {c['new']}, changed {c['moved']}, "
+            f"unchanged {c['unchanged']}, cancelled {c['cancelled']}"
+        )
+        if dry_run:
+            _show_dry_run(job.changes, where, totals_fr, totals_en, lang)
+            return
         _say(
-            f"Agenda écrit : {target} ({job.cases} dossiers, {job.events} événements ;"
-            f" nouveaux {c['new']}, modifiés {c['moved']}, inchangés {c['unchanged']},"
-            f" annulés {c['cancelled']} ; {size} octets)",
-            f"Calendar written: {target} ({job.cases} cases, {job.events} events; "
-            f"new {c['new']}, changed {c['moved']}, unchanged {c['unchanged']}, "
-            f"cancelled {c['cancelled']}; {size} bytes)",
+            f"Agenda écrit : {where} ({totals_fr} ; {size} octets)",
+            f"Calendar written: {where} ({totals_en}; {size} bytes)",
             lang,
         )
 
 
-@app.command("import")
+def _export_target(output: str, calendar: str | None, lang: str) -> str:
+    """Where an export goes, as its messages name it."""
+    fr = lang == "fr"
+    where = ("sortie standard" if fr else "standard output") if output == "-" else output
+    if calendar is not None:
+        where += f" (agenda « {calendar.strip()} »)" if fr else f" (calendar '{calendar.strip()}')"
+    return where
+
+
+def _write_stdout(chunks: Iterator[bytes]) -> int:
+    """The calendar on standard output (`export -o -`); a failure is one line, exit 2, and
+    the state is not saved."""
+    out = sys.stdout.buffer
+    written = 0
+    try:
+        for chunk in chunks:
+            out.write(chunk)
+            written += len(chunk)
+        out.flush()
+    except OSError as error:
+        raise InputError(
+            "ics.write", field="output", value="-", reason=error.strerror or str(error)
+        ) from None
+    return written
+
+
+def _show_dry_run(
+    changes: list[tuple[str, int, int, int, int]],
+    where: str,
+    totals_fr: str,
+    totals_en: str,
+    lang: str,
+) -> None:
+    """`export --dry-run`: each case the export would change, then the totals (stdout)."""
+    changed = [c for c in changes if c[1] or c[2] or c[4]]
+    heads = (
+        ("dossier", "nouveaux", "modifiés", "inchangés", "annulés")
+        if lang == "fr"
+        else ("case", "new", "changed", "unchanged", "cancelled")
+    )
+    _say(
+        f"Export à blanc vers {where} : rien n'est écrit ni enregistré.",
+        f"Dry run for {where}: nothing is written or recorded.",
+        lang,
+        err=False,
+    )
+    if changed:
+        width = max(len(heads[0]), *(len(c[0]) for c in changed))
+        numbers = [len(h) for h in heads[1:]]
+        typer.echo(heads[0].ljust(width) + "".join(f"  {h}" for h in heads[1:]))
+        for ref, *counts in changed:
+            typer.echo(
+                ref.ljust(width)
+                + "".join(f"  {n:>{w}}" for n, w in zip(counts, numbers, strict=True))
+            )
+    unchanged = len(changes) - len(changed)
+    _say(
+        f"Total : {totals_fr} ; {unchanged} dossier(s) sans changement.",
+        f"Total: {totals_en}; {unchanged} case(s) unchanged.",
+        lang,
+        err=False,
+    )
+
+
+def _import_columns() -> str:
+    """The accepted column headers, for `import --help` (from the catalogue: no import of the
+    caseload at start-up; tests/caseload/test_import_excel.py checks it against the import's)."""
+    from deadlines.inputs import INPUTS
+
+    inputs = sorted(INPUTS, key=lambda i: (i.id != "territory", not i.is_event))
+    columns = [("ref", ("Référence", "Ref", "Dossier")), *((i.id, i.csv_aliases) for i in inputs)]
+    width = max(len(column) for column, _ in columns)
+    lines = [f"  {column:<{width}}  {', '.join(aliases)}" for column, aliases in columns]
+    # \b: click keeps the block as it is (no rewrapping, which would cut an id at its hyphen).
+    return "\b\nColonnes, ou leur nom français (majuscules, accents et espaces ignorés) :\n" + (
+        "\n".join(lines)
+    )
+
+
+@app.command("import", cls=Command, epilog=_import_columns())
 def import_csv(
     path: Annotated[
-        Path,
+        str,
         typer.Argument(
-            metavar="FICHIER.csv", help="ref, territory, puis un événement par colonne."
+            metavar="FICHIER.csv",
+            help="Le fichier CSV, ou « - » pour lire l'entrée standard.",
+            show_default=False,
         ),
     ],
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Met à jour les dossiers déjà présents (une cellule vide garde la valeur "
+            "enregistrée) ; sans cette option, une référence existante est une erreur.",
+        ),
+    ] = False,
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
-    """Importe des dossiers d'un CSV : tout est vérifié d'abord ; toutes les lignes ou aucune."""
-    from caseload.csv_import import validate, write
-    from caseload.db import opened
+    """Importe des dossiers d'un CSV : tout est vérifié d'abord ; toutes les lignes ou aucune.
+
+    Séparateur « , » ou « ; » ; une ligne d'en-tête ; ref et territory obligatoires dans chaque
+    ligne (un département vide est une erreur, 1 vaut 01) ; plusieurs dates d'une demande
+    séparées par « | ». Le fichier est lu en UTF-8 ou, s'il ne l'est pas, en Windows-1252 (les
+    deux formats CSV d'Excel). Un fichier ordinaire de 10 Mo au plus.
+    """
+    from caseload.csv_import import read_table, report_lines, validate, write
+    from caseload.db import store_path
     from rendering.progress import progress_bar
 
-    with reported(lang), opened(db) as connection:
-        cases = validate(connection, path)
-        with progress_bar("import") as report:
-            write(connection, cases, None if report is None else lambda n: report(n, len(cases)))
-        _say(f"{len(cases)} dossier(s) importé(s).", f"{len(cases)} case(s) imported.", lang)
+    with reported(lang):
+        table = read_table(path, getattr(sys.stdin, "buffer", None) if path == "-" else None)
+        if not store_path(db).exists():
+            validate(None, table, update)  # a file with errors creates no store
+        with creating(db, lang) as connection:
+            rows = validate(connection, table, update)
+            with progress_bar("import") as report:
+                step = None if report is None else lambda n: report(n, len(rows))
+                outcome = write(connection, rows, table.encoding, step)
+    changes, summary = report_lines(outcome, update, lang)
+    for line in changes:
+        typer.echo(line)
+    typer.echo(summary, err=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def backup(
     target: Annotated[Path, typer.Argument(metavar="FICHIER", help="Copie à écrire.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer FICHIER s'il existe.", show_default=False)
+    ] = False,
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
-    """Copie cohérente de la base (API de sauvegarde de SQLite), lisible par vous seul."""
-    from caseload.backup import backup as copy
-    from caseload.db import opened
+    """Copie cohérente de la base (API de sauvegarde de SQLite), vérifiée, lisible par vous seul.
 
-    with reported(lang), opened(db) as connection:
-        pages = copy(connection, target)
+    Jamais sur la base elle-même, ni sur un fichier existant sans --force.
+    """
+    from caseload.backup import backup as copy
+    from caseload.db import store_path
+
+    with reported(lang), _store(db, lang) as connection:
+        pages = copy(connection, store_path(db), target, force)
         _say(
             f"Copie écrite : {target} ({pages} pages).",
             f"Backup written: {target} ({pages} pages).",

@@ -1,4 +1,4 @@
-"""A consistent copy of the database through SQLite's online backup API."""
+"""A consistent copy of the database through SQLite's online backup API, checked."""
 
 from __future__ import annotations
 
@@ -9,12 +9,18 @@ from pathlib import Path
 from deadlines.errors import InputError
 
 
-def backup(connection: sqlite3.Connection, target: Path) -> int:
+def backup(connection: sqlite3.Connection, store: Path, target: Path, force: bool = False) -> int:
     """Copy the whole database to `target` (mode 0600); the number of pages copied.
 
-    The copy is made into a temporary file next to the target and renamed, so the target is
-    either the old file or a complete copy.
+    Never over the store itself, nor over an existing file unless `force`. The copy is made into
+    a temporary file next to the target, checked (PRAGMA integrity_check) and only then renamed:
+    the target is either what it was or a complete copy that SQLite finds intact.
     """
+    if target.exists():
+        if store.exists() and os.path.samefile(store, target):
+            raise InputError("backup.same-file", field="backup", value=str(target))
+        if not force:
+            raise InputError("backup.exists", field="backup", value=str(target))
     temporary = target.with_name(f".{target.name}.tmp")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -24,8 +30,14 @@ def backup(connection: sqlite3.Connection, target: Path) -> int:
             connection.backup(destination)
             pages = destination.execute("PRAGMA page_count").fetchone()[0]
             destination.execute("PRAGMA journal_mode = DELETE")
+            problems = [row[0] for row in destination.execute("PRAGMA integrity_check")]
         finally:
             destination.close()
+        if problems != ["ok"]:
+            temporary.unlink(missing_ok=True)
+            raise InputError(
+                "backup.damaged", field="backup", value=str(target), reason=problems[0]
+            )
         os.chmod(temporary, 0o600)
         os.replace(temporary, target)
     except OSError as error:

@@ -6,13 +6,13 @@ engine recomputes the deadlines on every read, so a corrected rule reaches every
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from time import monotonic
 
 from deadlines.case import Case, Event, Facts, make_case
 from deadlines.engine import DeadlineKey
@@ -36,16 +36,28 @@ def _now() -> str:
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers)
-        return f"uid:{os.getuid()}"
+    """Who is writing, for the change log: $DEADLINES_USER, else the login name from the
+    environment, else the numeric uid; never a lookup that could ask a directory server."""
+    for variable in ("DEADLINES_USER", "LOGNAME", "USER", "USERNAME"):
+        if name := os.environ.get(variable):
+            return name
+    return f"uid:{os.getuid()}"
 
 
 @contextmanager
 def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: all or nothing."""
-    connection.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: all or nothing.
+
+    BEGIN IMMEDIATE takes the write lock first (another writer waits for it, up to the busy
+    timeout), so a read-modify-write inside sees no other writer's change come between."""
+    started = monotonic()
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        waited = round(monotonic() - started)
+        raise InputError("db.busy", field="db", seconds=waited) from None
     try:
         yield connection
     except BaseException:
@@ -186,6 +198,8 @@ def load(
 
 
 def get(connection: sqlite3.Connection, ref: str) -> CaseRecord:
+    if not ref.isprintable():  # bytes that are not UTF-8, control characters: never a reference
+        raise InputError("case.unknown", field="ref", value=ref)
     records = load(connection, [ref], include_archived=True)
     if not records:
         raise InputError("case.unknown", field="ref", value=ref)
@@ -236,11 +250,64 @@ def add(connection: sqlite3.Connection, ref: str, case: Case, source: str = "cli
         insert(connection, ref, case, source)
 
 
-def save_changes(
-    connection: sqlite3.Connection, record: CaseRecord, new: Case, source: str = "cli"
-) -> list[tuple[str, str | None, str | None]]:
-    """Replace a case's events and facts by `new`, logging each difference; the differences."""
-    old = record.case
+def update(
+    connection: sqlite3.Connection,
+    ref: str,
+    change: Callable[[Case], Case],
+    shown: Case | None = None,
+    source: str = "cli",
+) -> tuple[CaseRecord, Case, list[tuple[str, str | None, str | None]]]:
+    """Apply `change` to the case as it is now, in one write transaction: no other writer can
+    come between the read and the write, so nothing another one saved is lost, and the change
+    log says exactly what the data became. `shown`: the case whose moves the user was shown and
+    approved; if another writer changed it meanwhile, nothing is saved (CaseChanged).
+    The record as read, the case written, and the differences logged."""
+    with transaction(connection):
+        return update_within(connection, ref, change, shown, source)
+
+
+def update_within(
+    connection: sqlite3.Connection,
+    ref: str,
+    change: Callable[[Case], Case],
+    shown: Case | None = None,
+    source: str = "cli",
+) -> tuple[CaseRecord, Case, list[tuple[str, str | None, str | None]]]:
+    """`update` inside the caller's write transaction (an import's rows: all or none)."""
+    record = get(connection, ref)
+    if shown is not None and record.case != shown:
+        raise changed_meanwhile(connection, ref)
+    new = change(record.case)
+    differences = _differences(record.case, new)
+    if differences:
+        connection.execute(
+            f"UPDATE cases SET {', '.join(f'{c} = ?' for c in FACT_COLUMNS)}, updated = ? "
+            "WHERE id = ?",
+            (*_fact_values(new.facts), _now(), record.id),
+        )
+        connection.execute("DELETE FROM events WHERE case_id = ?", (record.id,))
+        _insert_events(connection, record.id, new, source)
+        for what, before, after in differences:
+            _log(connection, record.ref, what, before, after)
+    return record, new, differences
+
+
+class CaseChanged(InputError):
+    """Another writer changed the case after the user was shown its moves. Exit status 4."""
+
+    exit_code = 4
+
+
+def changed_meanwhile(connection: sqlite3.Connection, ref: str) -> CaseChanged:
+    """The error that names who changed the case last, and when (from the change log)."""
+    row = connection.execute(
+        "SELECT os_user, at FROM changes WHERE ref = ? ORDER BY id DESC LIMIT 1", (ref,)
+    ).fetchone()
+    who, at = row if row is not None else ("?", "?")
+    return CaseChanged("case.changed-meanwhile", field="ref", value=ref, who=who, at=at)
+
+
+def _differences(old: Case, new: Case) -> list[tuple[str, str | None, str | None]]:
     differences: list[tuple[str, str | None, str | None]] = []
     old_values = _event_values(old)
     new_values = _event_values(new)
@@ -253,18 +320,6 @@ def save_changes(
     ):
         if before_value != after_value:
             differences.append((f"fact:{column}", _text(before_value), _text(after_value)))
-    if not differences:
-        return []
-    with transaction(connection):
-        connection.execute(
-            f"UPDATE cases SET {', '.join(f'{c} = ?' for c in FACT_COLUMNS)}, updated = ? "
-            "WHERE id = ?",
-            (*_fact_values(new.facts), _now(), record.id),
-        )
-        connection.execute("DELETE FROM events WHERE case_id = ?", (record.id,))
-        _insert_events(connection, record.id, new, source)
-        for what, before, after in differences:
-            _log(connection, record.ref, what, before, after)
     return differences
 
 
@@ -279,10 +334,22 @@ def _event_values(case: Case) -> dict[str, str]:
     return {kind: ", ".join(sorted(v)) for kind, v in values.items()}
 
 
+def done_on(connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey) -> date | None:
+    """The day the deadline `key` of the case was marked done, if it was."""
+    row = connection.execute(
+        "SELECT on_day FROM done WHERE case_id = ? AND rule = ? AND trigger_kind = ? "
+        "AND trigger_rank = ?",
+        (record.id, key.rule, key.trigger, key.rank),
+    ).fetchone()
+    return None if row is None else date.fromisoformat(row[0])
+
+
 def mark_done(
     connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey, on: date
 ) -> None:
+    """Mark `key` done on `on` (replacing an earlier mark: the change log keeps both days)."""
     with transaction(connection):
+        before = done_on(connection, record, key)
         connection.execute(
             "INSERT OR REPLACE INTO done (case_id, rule, trigger_kind, trigger_rank, on_day) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -293,7 +360,7 @@ def mark_done(
             connection,
             record.ref,
             f"done:{key.rule}/{key.trigger}/{key.rank}",
-            None,
+            None if before is None else before.isoformat(),
             on.isoformat(),
         )
 
@@ -307,10 +374,25 @@ def set_status(connection: sqlite3.Connection, record: CaseRecord, status: str) 
 
 
 def remove(connection: sqlite3.Connection, record: CaseRecord) -> None:
-    """Delete the case and its events; the change log keeps that it existed (not its data)."""
+    """Delete the case, its events, done marks and memo, and every line of the change log about
+    it but a tombstone (its reference and when it was removed): health data must really go.
+
+    Deleted pages are overwritten with zeros (secure_delete), and the write-ahead log, which
+    still holds the old pages, is checkpointed and truncated once the deletion is committed.
+    The change log is append-only (schema triggers): the one trigger that forbids deleting from
+    it is lifted inside this transaction and put back as it was."""
+    connection.execute("PRAGMA secure_delete = ON")
     with transaction(connection):
+        (guard,) = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name = 'changes_append_only_delete'"
+        ).fetchone()
+        connection.execute("DROP TRIGGER changes_append_only_delete")
+        connection.execute("DELETE FROM changes WHERE ref = ?", (record.ref,))
+        connection.execute(guard)
         connection.execute("DELETE FROM cases WHERE id = ?", (record.id,))
-        _log(connection, record.ref, "case:remove", record.status, None)
+        _log(connection, record.ref, "case:remove", None, None)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _entered(event: Event) -> tuple[EventKind, date]:

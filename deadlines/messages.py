@@ -92,7 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: this event can be given only once.",
     },
     "event.order": {
-        "fr": "{option} : {day} est antérieur à {other} ({other_day}), ce qui est impossible. "
+        "fr": "{option} : {day} est antérieur {other} ({other_day}), ce qui est impossible. "
         "Vérifiez les deux dates.",
         "en": "{option}: {day} is before {other} ({other_day}), which is impossible. Check both "
         "dates.",
@@ -151,6 +151,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' is not accepted. Accepted values: 3 (refusal of permit, "
         "L.611-1 3°), 4 (asylum refused, L.611-1 4°), other.",
     },
+    "ref.looks-like-a-name": {
+        "fr": "{option} : « {value} » ressemble au nom d'une personne. La référence est écrite "
+        "dans chaque agenda : prenez un pseudonyme ou un numéro de dossier (ou, si c'en est "
+        "un, ajoutez --accept-unlikely).",
+        "en": "{option}: '{value}' reads like a person's name. The reference is written into "
+        "every calendar: use a pseudonym or a file number (or, if it is one, add "
+        "--accept-unlikely).",
+    },
+    "input.notified-later": {
+        "fr": "{option} : notifié le {day}, après la date de référence ({as_of}) : une "
+        "notification ne peut pas être dans le futur. Vérifiez l'année, ou --as-of.",
+        "en": "{option}: notified on {day}, after the reference date ({as_of}): a notification "
+        "cannot lie ahead. Check the year, or --as-of.",
+    },
+    "input.date-ahead": {
+        "fr": "{option} : le {value} est dans le futur ; faute de frappe sur l'année ? "
+        "(--accept-unlikely si c'est exact)",
+        "en": "{option}: {value} lies ahead; a mistyped year? (--accept-unlikely if it is "
+        "right)",
+    },
+    "done.future": {
+        "fr": "{option} : le {day} n'est pas encore arrivé (date de référence : {as_of}) ; une "
+        "échéance est faite un jour passé ou aujourd'hui.",
+        "en": "{option}: {day} has not come yet (reference date: {as_of}); a deadline is met on "
+        "a past day or today.",
+    },
     "ref.format": {
         "fr": "{option} : « {value} » : la référence du dossier tient sur une ligne, de 1 à {max} "
         "caractères (un pseudonyme, jamais un nom).",
@@ -163,6 +189,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' is not accepted. Accepted forms: 7,2 (days before), 24h,4h "
         "(hours before an hour deadline), both mixed (7,2,24h), or none.",
     },
+    "ics.stdout-and-json": {
+        "fr": "{option} : --ics - écrit l'agenda sur la sortie standard ; elle ne peut pas "
+        "contenir aussi le JSON. Écrivez l'agenda dans un fichier (--ics agenda.ics).",
+        "en": "{option}: --ics - writes the calendar on standard output, which cannot hold the "
+        "JSON too. Write the calendar to a file (--ics calendar.ics).",
+    },
     "ics.option-without-ics": {
         "fr": "{option} ne sert qu'avec --ics FICHIER (export vers un agenda).",
         "en": "{option} only applies with --ics FILE (calendar export).",
@@ -173,14 +205,58 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' is not a number of seconds since 1970 (SOURCE_DATE_EPOCH, "
         "e.g. 1700000000).",
     },
+    "ics.ref-required": {
+        "fr": "{option} est obligatoire avec --ics : la référence du dossier (un pseudonyme ou un "
+        "numéro, jamais un nom) fait ses UID ; sans elle, deux dossiers auraient les mêmes et "
+        "l'import de l'un remplacerait l'autre dans l'agenda. Rien n'a été écrit.",
+        "en": "{option} is required with --ics: the case reference (a pseudonym or a file "
+        "number, never a name) makes its UIDs; without it, two cases would share them and "
+        "importing one would replace the other in the calendar. Nothing was written.",
+    },
     "ics.write": {
         "fr": "{option} : impossible d'écrire « {value} » ({reason}). Rien n'a été écrit.",
         "en": "{option}: cannot write '{value}' ({reason}). Nothing was written.",
     },
     # --- caseload -------------------------------------------------------------------------
     "db.missing": {
-        "fr": "{option} : « {value} » n'existe pas.",
-        "en": "{option}: '{value}' does not exist.",
+        "fr": "{option} : aucune base de dossiers à « {value} ». Vérifiez le chemin ; seuls "
+        "« deadlines case add » et « deadlines import » créent une base.",
+        "en": "{option}: no caseload at '{value}'. Check the path; only 'deadlines case add' "
+        "and 'deadlines import' create one.",
+    },
+    "db.damaged": {
+        "fr": "{option} : la base « {value} » est endommagée ({reason}) ; rien n'y a été écrit. "
+        "Restaurez votre dernière copie (faite par « deadlines backup »), ou récupérez ce qui "
+        "peut l'être : sqlite3 « {value} » .recover > recuperation.sql",
+        "en": "{option}: the caseload '{value}' is damaged ({reason}); nothing was written into "
+        "it. Restore your last backup (made by 'deadlines backup'), or recover what can be: "
+        "sqlite3 '{value}' .recover > recovered.sql",
+    },
+    "db.readonly": {
+        "fr": "{option} : « {value} » est en lecture seule, et cette commande doit y écrire ; "
+        "rien n'a été écrit.",
+        "en": "{option}: '{value}' is read-only, and this command must write into it; nothing "
+        "was written.",
+    },
+    "db.tightened": {
+        "fr": "« {value} » était lisible par d'autres que vous : il l'est désormais par vous seul "
+        "(0600).",
+        "en": "'{value}' was readable by others: it is now readable by you only (0600).",
+    },
+    "days.format": {
+        "fr": "{option} : « {value} » : un nombre de jours en chiffres (0 à 3660).",
+        "en": "{option}: '{value}': a number of days in digits (0 to 3660).",
+    },
+    "ics.empty": {
+        "fr": "{option} : indiquez le fichier .ics à écrire, ou « - » pour la sortie standard.",
+        "en": "{option}: give the .ics file to write, or '-' for standard output.",
+    },
+    "db.empty": {
+        "fr": "{option} : « {value} » est un fichier vide, pas une base de dossiers. Il n'a pas "
+        "été modifié ; si la base a été perdue, restaurez votre dernière copie (deadlines "
+        "backup).",
+        "en": "{option}: '{value}' is an empty file, not a caseload. It was not modified; if the "
+        "caseload was lost, restore your last backup (deadlines backup).",
     },
     "db.open": {
         "fr": "{option} : impossible d'ouvrir « {value} » ({reason}).",
@@ -201,6 +277,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.unknown": {
         "fr": "Aucun dossier « {value} ». « deadlines case list --all » les affiche tous.",
         "en": "No case '{value}'. 'deadlines case list --all' shows them all.",
+    },
+    "case.changed-meanwhile": {
+        "fr": "Le dossier « {value} » a été modifié entre-temps ({who}, {at}) : rien n'a été "
+        "enregistré. Relancez la commande pour voir les échéances à jour.",
+        "en": "Case '{value}' was changed meanwhile ({who}, {at}): nothing was saved. Run the "
+        "command again to see the deadlines as they are now.",
+    },
+    "db.busy": {
+        "fr": "{option} : la base est occupée par une autre commande (attendu {seconds} s) ; "
+        "rien n'a été enregistré. Réessayez dans un instant.",
+        "en": "{option}: the caseload is busy with another command (waited {seconds} s); "
+        "nothing was saved. Try again in a moment.",
     },
     "case.exists": {
         "fr": "Le dossier « {value} » existe déjà : « deadlines case set {value} … » pour le "
@@ -229,8 +317,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The case has several '{value}' deadlines: give --trigger-date ({choices}).",
     },
     "confirm.aborted": {
-        "fr": "Annulé : rien n'a été enregistré.",
-        "en": "Cancelled: nothing was saved.",
+        "fr": "annulé à votre demande : rien n'a été enregistré.",
+        "en": "cancelled at your request: nothing was saved.",
     },
     "import.errors": {
         "fr": "{option} : {count} erreur(s) ; rien n'a été importé.",
@@ -241,8 +329,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: cannot read '{value}' ({reason}).",
     },
     "import.malformed": {
-        "fr": "{option} : fichier CSV mal formé à la ligne {line} ({reason}).",
-        "en": "{option}: malformed CSV file at line {line} ({reason}).",
+        "fr": "{option} : fichier CSV mal formé à la ligne {line} : un guillemet n'est pas "
+        "fermé, ou du texte suit un guillemet fermant.",
+        "en": "{option}: malformed CSV file at line {line}: a quote is not closed, or text "
+        "follows a closing quote.",
     },
     "import.no-header": {
         "fr": "{option} : il faut une ligne d'en-tête (ref, territory, puis un événement par "
@@ -250,8 +340,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: a header row is required (ref, territory, then one event per column).",
     },
     "import.unknown-column": {
-        "fr": "colonne inconnue « {value} ».",
-        "en": "unknown column '{value}'.",
+        "fr": "colonne inconnue « {value} ». Colonnes acceptées : {choices}.",
+        "en": "unknown column '{value}'. Accepted columns: {choices}.",
     },
     "import.missing-column": {
         "fr": "colonne obligatoire « {value} » absente.",
@@ -269,9 +359,129 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{option} : « {value} » : oui/non (ou 1/0) attendu.",
         "en": "{option}: '{value}': yes/no (or 1/0) expected.",
     },
+    "import.not-found": {
+        "fr": "{option} : « {value} » : fichier introuvable.",
+        "en": "{option}: '{value}': no such file.",
+    },
+    "import.denied": {
+        "fr": "{option} : « {value} » : lecture refusée (droits du fichier).",
+        "en": "{option}: '{value}': permission denied.",
+    },
+    "import.not-regular": {
+        "fr": "{option} : « {value} » n'est pas un fichier ordinaire ; donnez un fichier CSV, ou "
+        "« - » pour lire l'entrée standard.",
+        "en": "{option}: '{value}' is not a regular file; give a CSV file, or '-' to read "
+        "standard input.",
+    },
+    "import.too-big": {
+        "fr": "{option} : « {value} » fait plus de {limit} Mo, la taille maximale d'un fichier "
+        "importé ; découpez-le.",
+        "en": "{option}: '{value}' is larger than {limit} MB, the largest file import reads; "
+        "split it.",
+    },
+    "import.too-big-stdin": {
+        "fr": "{option} : l'entrée standard dépasse {limit} Mo, la taille maximale d'un fichier "
+        "importé ; découpez-le.",
+        "en": "{option}: standard input is larger than {limit} MB, the largest file import "
+        "reads; split it.",
+    },
+    "import.utf16": {
+        "fr": "{option} : « {value} » est en UTF-16 (« Texte Unicode » d'Excel) ; dans Excel, "
+        "« Enregistrer sous » > « CSV UTF-8 (délimité par des virgules) ».",
+        "en": "{option}: '{value}' is in UTF-16 (Excel's 'Unicode Text'); in Excel, 'Save As' > "
+        "'CSV UTF-8 (Comma delimited)'.",
+    },
+    "import.workbook": {
+        "fr": "{option} : « {value} » est un classeur Excel, pas un fichier CSV ; dans Excel, "
+        "« Enregistrer sous » > « CSV UTF-8 (délimité par des virgules) ».",
+        "en": "{option}: '{value}' is an Excel workbook, not a CSV file; in Excel, 'Save As' > "
+        "'CSV UTF-8 (Comma delimited)'.",
+    },
+    "import.encoding": {
+        "fr": "{option} : « {value} », ligne {line} : caractères illisibles, le fichier n'est ni "
+        "en UTF-8 ni en Windows-1252 (ou il mélange les deux) ; dans Excel, « Enregistrer "
+        "sous » > « CSV UTF-8 (délimité par des virgules) ».",
+        "en": "{option}: '{value}', line {line}: unreadable characters, the file is neither "
+        "UTF-8 nor Windows-1252 (or it mixes both); in Excel, 'Save As' > 'CSV UTF-8 (Comma "
+        "delimited)'.",
+    },
+    "import.unknown-column-near": {
+        "fr": "colonne inconnue « {value} » : vouliez-vous « {near} » ? Colonnes acceptées : "
+        "{choices}.",
+        "en": "unknown column '{value}': did you mean '{near}'? Accepted columns: {choices}.",
+    },
+    "import.repeated-column": {
+        "fr": "« {value} » est la même colonne que « {first} » (colonne n° {number}) : une seule "
+        "colonne par donnée.",
+        "en": "'{value}' is the same column as '{first}' (column {number}): a single column "
+        "per item.",
+    },
+    "import.empty-header": {
+        "fr": "la colonne n° {number} n'a pas d'en-tête.",
+        "en": "column {number} has no header.",
+    },
+    "import.extra-cell": {
+        "fr": "« {value} » en colonne n° {number}, au-delà des colonnes de l'en-tête.",
+        "en": "'{value}' in column {number}, beyond the header's columns.",
+    },
+    "import.territory-empty": {
+        "fr": "département vide ; indiquez-le (75, 01, 2A, 971…) : il fixe les jours fériés et "
+        "le fuseau horaire du dossier.",
+        "en": "empty territory; give it (75, 01, 2A, 971…): it sets the case's holidays and "
+        "time zone.",
+    },
+    "import.exists": {
+        "fr": "Le dossier « {value} » existe déjà : « deadlines import --update » met à jour les "
+        "dossiers existants.",
+        "en": "Case '{value}' already exists: 'deadlines import --update' updates the cases "
+        "already there.",
+    },
+    "import.updated": {
+        "fr": "Dossier « {value} » mis à jour : {changes}",
+        "en": "Case '{value}' updated: {changes}",
+    },
+    "import.done": {
+        "fr": "{count} dossier(s) importé(s) ; fichier lu en {encoding}.",
+        "en": "{count} case(s) imported; file read as {encoding}.",
+    },
+    "import.done-update": {
+        "fr": "{added} dossier(s) ajouté(s), {updated} mis à jour, {unchanged} inchangé(s) ; "
+        "fichier lu en {encoding}.",
+        "en": "{added} case(s) added, {updated} updated, {unchanged} unchanged; file read as "
+        "{encoding}.",
+    },
     "export.output": {
         "fr": "{option} : indiquez le fichier à écrire (-o agenda.ics).",
         "en": "{option}: give the file to write (-o calendar.ics).",
+    },
+    "export.stdout-calendar": {
+        "fr": "{option} : avec -o - (sortie standard), nommez l'agenda avec --calendar NOM : ce "
+        "qui a été exporté est retenu par agenda, pour que chacun reçoive ses propres "
+        "annulations. Rien n'a été écrit.",
+        "en": "{option}: with -o - (standard output), name the calendar with --calendar NAME: "
+        "what has been exported is remembered per calendar, so that each one gets its own "
+        "cancellations. Nothing was written.",
+    },
+    "export.calendar-format": {
+        "fr": "{option} : « {value} » : le nom de l'agenda tient sur une ligne, de 1 à {max} "
+        "caractères.",
+        "en": "{option}: '{value}': the calendar name is one line of 1 to {max} characters.",
+    },
+    "backup.exists": {
+        "fr": "{option} : « {value} » existe déjà ; choisissez un autre nom, ou --force pour le "
+        "remplacer.",
+        "en": "{option}: '{value}' already exists; choose another name, or --force to replace "
+        "it.",
+    },
+    "backup.same-file": {
+        "fr": "{option} : « {value} » est la base elle-même ; la copie doit aller ailleurs.",
+        "en": "{option}: '{value}' is the caseload itself; the copy must go elsewhere.",
+    },
+    "backup.damaged": {
+        "fr": "{option} : la copie n'est pas intacte ({reason}) : la base est sans doute "
+        "endommagée ; « {value} » n'a pas été écrit.",
+        "en": "{option}: the copy is not intact ({reason}): the caseload is likely damaged; "
+        "'{value}' was not written.",
     },
     "backup.write": {
         "fr": "{option} : impossible d'écrire « {value} » ({reason}).",
@@ -291,8 +501,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Decision date unknown (--oqtf-decided); assuming: {row}.",
     },
     "step.add-days-counted": {
-        "fr": "{days} jours, le jour de départ compté comme premier jour : {day}.",
-        "en": "{days} days, the start day counted as the first day: {day}.",
+        "fr": "{days}, le jour de départ compté comme premier jour : {day}.",
+        "en": "{days}, the start day counted as the first day: {day}.",
     },
     "step.start": {
         "fr": "Point de départ : {day} (ce jour ne compte pas).",
@@ -303,30 +513,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Doctrine formula: counting from the next day, {after}.",
     },
     "step.add-months": {
-        "fr": "+ {months} mois, même quantième : {day}.",
-        "en": "+ {months} month(s), same day number: {day}.",
+        "fr": "+ {months}, au même jour du mois : {day}.",
+        "en": "+ {months}, same day of the month: {day}.",
     },
     "step.subtract-months": {
-        "fr": "− {months} mois, même quantième : {day}.",
-        "en": "− {months} month(s), same day number: {day}.",
+        "fr": "− {months}, au même jour du mois : {day}.",
+        "en": "− {months}, same day of the month: {day}.",
     },
     "step.clamp": {
-        "fr": "+ {months} mois : pas de {wanted} dans ce mois, le délai expire le dernier jour "
-        "du mois : {day}.",
-        "en": "+ {months} month(s): that month has no day {wanted}, so the period ends on its "
+        "fr": "+ {months} : ce mois n'a pas de jour {wanted}, le délai expire son dernier jour : "
+        "{day}.",
+        "en": "+ {months}: that month has no day {wanted}, so the period ends on its "
         "last day: {day}.",
     },
     "step.add-days": {
-        "fr": "+ {days} jours (le jour de départ exclu) : {day}.",
-        "en": "+ {days} days (the start day excluded): {day}.",
+        "fr": "+ {days} (le jour de départ exclu) : {day}.",
+        "en": "+ {days} (the start day excluded): {day}.",
     },
     "step.subtract-days": {
-        "fr": "− {days} jours avant l'expiration : {day}.",
-        "en": "− {days} days before expiry: {day}.",
+        "fr": "− {days} avant l'expiration : {day}.",
+        "en": "− {days} before expiry: {day}.",
     },
     "step.franc-day": {
         "fr": "Délai franc : le dernier jour est le lendemain de l'échéance, {day}.",
-        "en": "Délai franc: the last day is the day after the échéance, {day}.",
+        "en": "Délai franc (a 'clear' period): the last day is the day after the normal end "
+        "date, {day}.",
     },
     "step.skip-weekend": {
         "fr": "{day} n'est pas un jour ouvrable : report au lendemain.",
@@ -365,12 +576,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Start: notified on {at}.",
     },
     "step.add-hours": {
-        "fr": "+ {hours} heures de temps écoulé, d'heure à heure : {at}.",
-        "en": "+ {hours} hours of elapsed time, hour to hour: {at}.",
+        "fr": "+ {hours} de temps écoulé, d'heure à heure : {at}.",
+        "en": "+ {hours} of elapsed time, hour to hour: {at}.",
     },
     "step.add-hours-wall-clock": {
-        "fr": "+ {hours} heures à l'heure légale (même heure affichée) : {at}.",
-        "en": "+ {hours} hours by the clock (same wall time): {at}.",
+        "fr": "+ {hours} à l'heure légale (même heure affichée) : {at}.",
+        "en": "+ {hours} by the clock (same wall time): {at}.",
     },
     "step.dst-nonexistent": {
         "fr": "Cette heure n'existe pas (passage à l'heure d'été) : première minute valide, {at}.",
@@ -420,10 +631,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This time of notification occurs twice (clocks go back): the earlier is used, {at}.",
     },
     "warning.june-2026": {
-        "fr": "OUVERT : les décrets publiés au JO des 7 et 10 juin 2026 (pacte UE) ont modifié "
+        "fr": "À VÉRIFIER : les décrets publiés au JO des 7 et 10 juin 2026 (pacte UE) ont modifié "
         "les délais de recours contre certaines décisions d'éloignement ; textes non vérifiés, "
         "délai à confirmer sur Légifrance.",
-        "en": "OPEN: the decrees published on 7 and 10 June 2026 (EU pact) changed appeal "
+        "en": "TO BE CHECKED: the decrees published on 7 and 10 June 2026 (EU pact) changed appeal "
         "deadlines for some removal decisions; texts not verified, check this deadline on "
         "Légifrance.",
     },
@@ -535,6 +746,56 @@ NAMES: dict[str, dict[str, str]] = {
         "fr": "naissance du refus implicite",
         "en": "implicit refusal born",
     },
+    "event-before.application-filed": {
+        "fr": "au dépôt de la demande",
+        "en": "the filing of the application",
+    },
+    "event-before.certificate-available": {
+        "fr": "à la mise à disposition du certificat médical",
+        "en": "the medical certificate being made available",
+    },
+    "event-before.asylum-registered": {
+        "fr": "à l'enregistrement de la demande d'asile",
+        "en": "the registration of the asylum claim",
+    },
+    "event-before.ofii-request": {
+        "fr": "à la demande du médecin de l'OFII",
+        "en": "the OFII doctor's request",
+    },
+    "event-before.college-request": {
+        "fr": "à la demande du collège de médecins",
+        "en": "the collège de médecins' request",
+    },
+    "event-before.certificate-received": {
+        "fr": "à la réception du certificat par l'OFII",
+        "en": "the OFII's receipt of the certificate",
+    },
+    "event-before.refusal-notified": {
+        "fr": "à la notification du refus",
+        "en": "the notification of the refusal",
+    },
+    "event-before.oqtf-notified": {
+        "fr": "à la notification de l'OQTF",
+        "en": "the notification of the OQTF",
+    },
+    "event-before.permit-expires": {
+        "fr": "à l'expiration du titre",
+        "en": "the permit's expiry",
+    },
+    "event-before.implicit-refusal-born": {
+        "fr": "à la naissance du refus implicite",
+        "en": "the implicit refusal's birth",
+    },
+    # A fact the engine lacked, so that every possibility was computed: said on the row, before
+    # the safe date (rendering; deadlines.report.UNKNOWN_FACTS).
+    "unknown.oqtf-decided": {
+        "fr": "régime inconnu : indiquez --oqtf-decided",
+        "en": "regime unknown: give --oqtf-decided",
+    },
+    "unknown.channel": {
+        "fr": "mode de dépôt inconnu : indiquez --channel",
+        "en": "filing channel unknown: give --channel",
+    },
     "state.upcoming": {"fr": "à venir", "en": "upcoming"},
     "state.due-today": {"fr": "aujourd'hui", "en": "due today"},
     "state.overdue": {"fr": "DÉPASSÉ", "en": "OVERDUE"},
@@ -543,9 +804,9 @@ NAMES: dict[str, dict[str, str]] = {
     "state.not-yet-open": {"fr": "pas encore ouvert", "en": "not yet open"},
     "state.open": {"fr": "ouvert", "en": "open"},
     "status.SETTLED": {"fr": "certain", "en": "settled"},
-    "status.PREVAILING": {"fr": "dominant", "en": "prevailing"},
+    "status.PREVAILING": {"fr": "généralement admis", "en": "generally accepted"},
     "status.DISPUTED": {"fr": "contesté", "en": "disputed"},
-    "status.OPEN": {"fr": "incertain (à vérifier)", "en": "open (to be checked)"},
+    "status.OPEN": {"fr": "à vérifier", "en": "to be checked"},
     "zone.Europe/Paris": {"fr": "heure de Paris", "en": "Paris time"},
     "zone.America/Guadeloupe": {"fr": "heure de la Guadeloupe", "en": "Guadeloupe time"},
     "zone.America/Martinique": {"fr": "heure de la Martinique", "en": "Martinique time"},
@@ -568,6 +829,19 @@ def name(key: str, lang: str) -> str:
     return NAMES[key][lang]
 
 
+# A step's count with its unit, singular or plural: « 1 mois », "1 month", "15 days".
+_DURATIONS = {
+    "months": {"fr": ("mois", "mois"), "en": ("month", "months")},
+    "days": {"fr": ("jour", "jours"), "en": ("day", "days")},
+    "hours": {"fr": ("heure", "heures"), "en": ("hour", "hours")},
+}
+
+
+def _duration(param: str, count: int, lang: str) -> str:
+    one, many = _DURATIONS[param][lang]
+    return f"{count} {one if count == 1 else many}"
+
+
 def _param(param: str, value: ParamValue, lang: str) -> str:
     if isinstance(value, Text):
         return value.get(lang)
@@ -584,7 +858,9 @@ def _param(param: str, value: ParamValue, lang: str) -> str:
     if param == "holiday":
         return name(f"holiday.{value}", lang)
     if param == "other":
-        return name(f"event.{value}", lang)
+        return name(f"event-before.{value}", lang)
+    if param in _DURATIONS and isinstance(value, int):
+        return _duration(param, value, lang)
     if param == "zone":
         return name(f"zone.{value}", lang)
     return str(value)

@@ -107,12 +107,12 @@ def test_set_shows_the_moves_and_saves_nothing_when_the_answer_is_no(case_db: Pa
         result = deadlines(
             case_db, "case", "set", "P-014", "--filed", "20/01/2025", *AS_OF, input=answer
         )
-        assert result.exit_code == 1, result.stderr
+        assert result.exit_code == 3, result.stderr  # cancelled by the user (README)
         for line in MOVES:
             assert line in result.stdout.splitlines(), line
         assert OFII_REPLY not in result.stdout  # what does not move is not listed
-        assert "Enregistrer ? [y/N]" in result.stderr
-        assert "Annulé : rien n'a été enregistré." in result.stderr
+        assert "Enregistrer ? [o/N]" in result.stderr
+        assert "annulé à votre demande : rien n'a été enregistré." in result.stderr
         assert dump(case_db) == before
 
 
@@ -242,7 +242,7 @@ def test_remove_asks_then_deletes(case_db: Path) -> None:
     before = dump(case_db)
     for answer in ("n\n", None):
         refused = deadlines(case_db, "case", "remove", "P-014", input=answer)
-        assert refused.exit_code == 1
+        assert refused.exit_code == 3
         assert "Supprimer définitivement le dossier « P-014 » ?" in refused.stderr
         assert dump(case_db) == before
     result = ok(case_db, "case", "remove", "P-014", input="y\n")

@@ -143,7 +143,9 @@ def test_an_event_changed_through_the_store_is_computed_again(
     store.add(connection, "A", _case(FILED))
     before = _due_days(connection)
     record = store.get(connection, "A")
-    store.save_changes(connection, record, _case((EventKind.APPLICATION_FILED, date(2025, 11, 6))))
+    store.update(
+        connection, record.ref, lambda _: _case((EventKind.APPLICATION_FILED, date(2025, 11, 6)))
+    )
     after = _due_days(connection)
     assert after["implicit-refusal"] != before["implicit-refusal"]
     assert after == {

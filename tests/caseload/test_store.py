@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import stat
@@ -54,7 +53,7 @@ def test_new_database_is_private_in_wal_with_foreign_keys_at_the_latest_version(
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 4
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 5
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
         assert {"cases", "events", "done", "changes", "exported"} <= tables
     finally:
@@ -135,7 +134,7 @@ def test_a_version_1_database_is_migrated_on_open_with_its_data_intact(db: Path)
     _make_v1(db)
     connection = connect(db)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 4
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 5
         record = store.get(connection, "OLD-1")
     finally:
         connection.close()
@@ -194,7 +193,7 @@ def test_a_database_from_a_newer_version_is_refused_and_left_byte_identical(
     assert caught.value.exit_code == 2
     for command in (["case", "list"], ["case", "add", "X"], ["agenda"], ["import", db]):
         result = deadlines(db, *command)
-        assert_one_line_error(result, "version plus récente", "schéma 99", "connaît 4")
+        assert_one_line_error(result, "version plus récente", "schéma 99", "connaît 5")
     assert db.read_bytes() == before
     assert rows(db, "PRAGMA user_version") == [(99,)]
 
@@ -237,7 +236,6 @@ def test_the_change_log_records_every_change_with_old_and_new_values_and_the_os_
     ok(db, "case", "set", "P-1", "--filed", "20/01/2025", "--channel", "anef", "--yes")
     ok(db, "case", "done", "P-1", "certificate", "--on", "2025-02-06")
     ok(db, "case", "archive", "P-1")
-    ok(db, "case", "remove", "P-1", "--yes")
     log = rows(db, "SELECT ref, what, old, new, os_user, at FROM changes ORDER BY id")
     assert [row[:4] for row in log] == [
         ("P-1", "case:add", None, "territory=75; application-filed=2025-01-15"),
@@ -247,16 +245,16 @@ def test_the_change_log_records_every_change_with_old_and_new_values_and_the_os_
         # (engine.deadline_key), so that adding the disputed second start keeps it done.
         ("P-1", "done:certificate/certificate-available/0", None, "2025-02-06"),
         ("P-1", "status", "active", "archived"),
-        ("P-1", "case:remove", "archived", None),
     ]
-    try:
-        expected_user = getpass.getuser()
-    except (KeyError, OSError):
-        expected_user = f"uid:{os.getuid()}"
-    assert {row[4] for row in log} == {expected_user} == {store.os_user()}
+    assert {row[4] for row in log} == {store.os_user()}
     for row in log:
         assert datetime.fromisoformat(row[5]).tzinfo is not None
-    # Removing the case removed its data (foreign keys, ON DELETE CASCADE), not its history.
+    # Removing the case removes its data (foreign keys, ON DELETE CASCADE) and its dates from
+    # the log: a tombstone says only that it existed and when it was removed (issue 15, item 5).
+    ok(db, "case", "remove", "P-1", "--yes")
+    assert rows(db, "SELECT ref, what, old, new FROM changes") == [
+        ("P-1", "case:remove", None, None)
+    ]
     assert rows(db, "SELECT count(*) FROM cases") == [(0,)]
     assert rows(db, "SELECT count(*) FROM events") == [(0,)]
     assert rows(db, "SELECT count(*) FROM done") == [(0,)]
@@ -313,3 +311,38 @@ def test_backup_is_a_consistent_private_copy(db: Path, tmp_path: Path) -> None:
     ]
     missing = deadlines(db, "backup", tmp_path / "no-such-folder" / "b.db")
     assert_one_line_error(missing, "impossible d'écrire")
+
+
+def test_a_removed_case_leaves_no_date_in_the_file(db: Path) -> None:
+    ok(
+        db,
+        "case",
+        "add",
+        "GONE-1",
+        "--filed",
+        "15/01/2025",
+        "--permit-expires",
+        "17/03/2031",
+        "--as-of",
+        "2025-02-05",
+    )
+    ok(
+        db,
+        "case",
+        "set",
+        "GONE-1",
+        "--permit-expires",
+        "18/03/2031",
+        "--yes",
+        "--as-of",
+        "2025-02-05",
+    )
+    ok(db, "agenda", "--as-of", "2025-02-05")  # writes the case's memo too
+    ok(db, "case", "remove", "GONE-1", "--yes")
+    stored = b"".join(
+        Path(f"{db}{suffix}").read_bytes()
+        for suffix in ("", "-wal")
+        if Path(f"{db}{suffix}").exists()
+    )
+    for trace in (b"2031-03-17", b"2031-03-18", b"2025-01-15"):
+        assert trace not in stored

@@ -321,7 +321,7 @@ def test_help_does_not_import_the_engine_or_rich() -> None:
         for argv, status in (["--help"], 0), ([], 2):
             proc, modules = launch(argv)
             assert proc.returncode == status, proc.stderr
-            assert "Usage: deadlines [OPTIONS] COMMAND" in proc.stdout + proc.stderr
+            assert "Utilisation : deadlines [OPTIONS] COMMAND" in proc.stdout + proc.stderr
             assert "typer" in modules  # the check below can see an import
             assert _among(modules, NOT_FOR_HELP) == [], (launch, argv)
 

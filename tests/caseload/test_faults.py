@@ -1,0 +1,239 @@
+"""Nothing lost under faults (issue 15): damaged, empty, read-only stores; backups that would
+overwrite; every command gives one line, exit status 2, and the store's bytes are unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.caseload.helpers import deadlines, ok
+
+AS_OF = ("--as-of", "2025-02-05")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+@pytest.fixture
+def store(db: Path) -> Path:
+    """A caseload of a few cases, checkpointed into its main file (no -wal left)."""
+    for number in range(12):
+        ok(db, "case", "add", f"P-{number:02}", "--filed", "15/01/2025", *AS_OF)
+    ok(db, "agenda", *AS_OF)
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    return db
+
+
+def _overwrite_pages(path: Path) -> None:
+    """A few blocks overwritten in the middle of the file (not the header)."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(page * 2, len(data) - page, page * 3):
+        data[start + 100 : start + 900] = b"\xa5" * 800
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _garbage_header(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[0:100] = b"\x00garbage" * 12 + b"\x00" * 4
+    path.write_bytes(bytes(data))
+
+
+def _newer_schema(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "zero-byte": _empty,
+    "truncated": _truncate,
+    "overwritten-pages": _overwrite_pages,
+    "garbage-header": _garbage_header,
+    "newer-schema": _newer_schema,
+}
+
+COMMANDS = [
+    ("case", "list", *AS_OF),
+    ("agenda", "--check", *AS_OF),
+    ("case", "show", "P-03", *AS_OF),
+    ("case", "add", "NEW-1", "--filed", "15/01/2025", *AS_OF),
+    ("case", "set", "P-03", "--ofii-request", "01/02/2025", "--yes", *AS_OF),
+    ("case", "done", "P-03", "certificate", "--on", "2025-02-01", *AS_OF),
+    ("case", "archive", "P-03"),
+    ("case", "remove", "P-03", "--yes"),
+    ("export", "-o", "OUT", *AS_OF),
+]
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: " ".join(words[:2]))
+def test_a_damaged_store_is_one_line_exit_2_and_left_as_it_was(
+    damage: str, words: tuple[str, ...], store: Path, tmp_path: Path
+) -> None:
+    DAMAGE[damage](store)
+    before = _digest(store)
+    out = tmp_path / "out.ics"
+    result = deadlines(store, *(str(out) if w == "OUT" else w for w in words))
+    if damage == "overwritten-pages" and result.exit_code == 0:
+        # A read that never touches the damaged pages may succeed; it must not write.
+        assert words[0] in {"case", "agenda"} and words[1] in {"list", "--check", "show"}
+    else:
+        assert result.exit_code == 2, (result.stdout, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "Traceback" not in result.stderr
+    assert _digest(store) == before
+    assert not out.exists()
+
+
+def test_the_way_out_of_a_damaged_store_is_named(store: Path) -> None:
+    _overwrite_pages(store)
+    result = deadlines(store, "case", "add", "NEW-1", "--filed", "15/01/2025", *AS_OF)
+    assert result.exit_code == 2
+    assert "endommagée" in result.stderr
+    assert ".recover" in result.stderr and "deadlines backup" in result.stderr
+
+
+def test_import_never_writes_into_a_damaged_store(store: Path, tmp_path: Path) -> None:
+    _overwrite_pages(store)
+    before = _digest(store)
+    csv = tmp_path / "cases.csv"
+    csv.write_text("ref,territory,application-filed\nI-1,75,01/10/2024\n", encoding="utf-8")
+    result = deadlines(store, "import", str(csv))
+    assert result.exit_code == 2
+    assert _digest(store) == before
+
+
+def test_a_read_only_store_is_refused_by_writers_even_as_root(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check is os.access(W_OK), which a 0444 file (for a user) or a read-only medium (even
+    for root, as CI runs) answers False: simulated here by that answer, since root writes
+    through file modes."""
+    real_access = os.access
+
+    def no_write(path: object, mode: int, **kwargs: object) -> bool:
+        if mode == os.W_OK and Path(str(path)) == store:
+            return False
+        return real_access(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", no_write)
+    before = _digest(store)
+    out = tmp_path / "out.ics"
+    result = deadlines(store, "export", "-o", str(out), *AS_OF)
+    assert result.exit_code == 2
+    assert "lecture seule" in result.stderr
+    assert not out.exists()
+    assert _digest(store) == before
+    assert ok(store, "case", "list", *AS_OF).exit_code == 0  # reading is fine
+
+
+def test_backup_refuses_an_existing_file_and_the_store_itself(store: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("my notes", encoding="utf-8")
+    refused = deadlines(store, "backup", str(existing))
+    assert refused.exit_code == 2
+    assert "existe déjà" in refused.stderr
+    assert existing.read_text(encoding="utf-8") == "my notes"
+    itself = deadlines(store, "backup", str(store), "--force")
+    assert itself.exit_code == 2
+    assert "la base elle-même" in itself.stderr
+    forced = deadlines(store, "backup", str(existing), "--force")
+    assert forced.exit_code == 0
+    assert sqlite3.connect(existing).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_backup_of_a_damaged_store_writes_no_copy(store: Path, tmp_path: Path) -> None:
+    _overwrite_pages(store)
+    target = tmp_path / "copy.db"
+    result = deadlines(store, "backup", str(target))
+    assert result.exit_code == 2
+    assert not target.exists()
+    assert not list(tmp_path.glob(".copy.db*"))
+
+
+def test_a_copy_of_a_store_backs_up_and_restores(store: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+    ok(store, "backup", str(target))
+    restored = tmp_path / "restored.db"
+    shutil.copy(target, restored)
+    assert "P-03" in ok(restored, "case", "list", *AS_OF).stdout
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("case", "show", "\udcff"),
+        ("case", "done", "\udcff", "certificate"),
+        ("case", "set", "\udcff", "--ofii-request", "01/02/2025", "--yes"),
+        ("case", "remove", "\udcff", "--yes"),
+        ("case", "archive", "\udcff"),
+        ("export", "\udcff", "-o", "OUT"),
+        ("case", "add", "a\udcffb", "--filed", "15/01/2025"),
+    ],
+)
+def test_a_reference_that_is_not_utf8_is_one_clean_error(
+    words: tuple[str, ...], store: Path, tmp_path: Path
+) -> None:
+    """`case show $'\\xff'`: the byte reaches Python as a lone surrogate (surrogateescape)."""
+    out = tmp_path / "out.ics"
+    dated = () if words[1] in {"remove", "archive"} else AS_OF
+    result = deadlines(store, *(str(out) if w == "OUT" else w for w in words), *dated)
+    assert result.exit_code == 2
+    assert "\\xff" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("days", ["٣", "3.0", "-1", "3661", " 3", "trois"])
+def test_agenda_days_are_ascii_digits_within_range(days: str, store: Path) -> None:
+    result = deadlines(store, "agenda", "--days", days, *AS_OF)
+    assert result.exit_code == 2
+    assert "--days" in result.stderr
+
+
+def test_a_store_others_could_read_is_tightened_and_said(store: Path) -> None:
+    os.chmod(store, 0o644)
+    result = ok(store, "case", "list", *AS_OF)
+    assert "par vous seul (0600)" in result.stderr
+    assert store.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_empty_ics_path_is_refused() -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, ["compute", "--filed", "15/01/2025", "--ics", ""])
+    assert result.exit_code == 2
+    assert "indiquez le fichier .ics" in result.stderr
+
+
+def test_the_change_log_names_the_user_from_the_environment(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseload import store as store_module
+
+    monkeypatch.setenv("DEADLINES_USER", "benevole-3")
+    assert store_module.os_user() == "benevole-3"
+    monkeypatch.delenv("DEADLINES_USER")
+    monkeypatch.setenv("LOGNAME", "amina")
+    assert store_module.os_user() == "amina"
