@@ -18,11 +18,11 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from deadlines import LAW_AS_OF
+from deadlines.clock import PIVOT_ZONE
 from deadlines.dates import format_instant, format_long
 from deadlines.engine import Computation, Listed, State
 from deadlines.messages import name, render_note
 
-DEFAULT_REF = "dossier"
 DEFAULT_REMIND_DAYS = (7, 2)
 DEFAULT_REMIND_HOURS = (24, 4)
 # A timed event needs a duration to be visible in calendar grids: the last hour before the end.
@@ -39,10 +39,18 @@ class Reminders:
 
 @dataclass(frozen=True)
 class ExportOptions:
-    ref: str = DEFAULT_REF
+    """What a case's events are made with. `ref` has no default: it is the case's identity in
+    every UID, and two cases written under one default reference would share their UIDs (an
+    import of the second replaces the first, issue 14)."""
+
+    ref: str
     lang: str = "fr"
     reminders: Reminders = Reminders()
     include_info: bool = True
+    # The zone the calendar is read in: a timed deadline of another zone names its own zone in
+    # its title (« avant 10 h 30 (heure de La Réunion) »), since the app shows the event at the
+    # reader's hour. Paris: the caseworkers' own clock, as for a caseload's --as-of.
+    calendar_zone: str = PIVOT_ZONE
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,7 @@ LABELS = {
         "reminder_days": "Rappel J-{n}",
         "reminder_hours": "Rappel {n} h avant",
         "before": "avant {time}",
+        "before_zone": "avant {time} ({zone})",
         "category": "Échéance",
     },
     "en": {
@@ -145,6 +154,7 @@ LABELS = {
         "reminder_days": "Reminder D-{n}",
         "reminder_hours": "Reminder: {n} h before",
         "before": "before {time}",
+        "before_zone": "before {time} ({zone})",
         "category": "Deadline",
     },
 }
@@ -162,6 +172,16 @@ def earlier(at: datetime, delta: timedelta) -> datetime:
 
 def _clock(at: datetime, lang: str) -> str:
     return f"{at.hour} h {at.minute:02d}" if lang == "fr" else f"{at.hour:02d}:{at.minute:02d}"
+
+
+def _before(at: datetime, calendar_zone: str, lang: str) -> str:
+    """« avant 17 h 30 », with the deadline's zone when it is not the calendar's."""
+    zone = str(at.tzinfo)
+    if zone == calendar_zone:
+        return LABELS[lang]["before"].format(time=_clock(at, lang))
+    return LABELS[lang]["before_zone"].format(
+        time=_clock(at, lang), zone=name(f"zone.{zone}", lang)
+    )
 
 
 def _when(day: date, at: datetime | None, lang: str) -> str:
@@ -217,7 +237,7 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
         description = _description(deadline, lang)
         due_at = deadline.due_at
         if due_at is not None:
-            summary = f"{title} — {labels['before'].format(time=_clock(due_at, lang))}"
+            summary = f"{title} — {_before(due_at, options.calendar_zone, lang)}"
             start: date = earlier(due_at, TIMED_LENGTH)
             end: date = due_at
             alarms = hour_alarms

@@ -10,7 +10,13 @@ The work, case by case: the deadlines come from the caseload's memo (`caseload.m
 written (`calendars.ics.vevent`), then forgotten: memory holds the cases' deadlines and the
 compact state, never every event of the file.
 
-The saved state is one row per case (`exported`, schema V4): for each event still exported, what
+The state is kept per calendar (schema V5, `exported_calendars`): per output (a file's resolved
+path, or the name given with --calendar) and scope (every active case: the main calendar; or
+named cases: kept apart, so that a partial export never changes the main calendar's state). Each
+calendar gets its own SEQUENCEs and its own cancellations. The state kept before V5, one for the
+whole caseload, is calendar LEGACY, adopted by the first export of every active case.
+
+The saved state is one row per calendar and case (`exported`): for each event still exported, what
 a cancellation must write again (summary, description, dates, transparency, and what else decides
 whether it changed: kind, rule, categories, alarms) as small numbers that refer to strings kept
 once for the whole caseload (`exported_text`: a description line, a summary with the case
@@ -31,17 +37,70 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from calendars.plan import ExportOptions, PlannedEvent, Reminders, plan_listed, uid_tail
 from caseload.store import transaction
+from deadlines.errors import InputError
 
 if TYPE_CHECKING:
     from caseload.memo import Listing
     from deadlines.clock import Reference
 
 COUNTS = ("new", "moved", "unchanged", "cancelled")
+LEGACY = 1  # the calendar holding the state kept before schema V5, until an export adopts it
+MAX_CALENDAR = 40
+STDOUT = "-"
+
+
+# --- which calendar ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarKey:
+    """The calendar an export compares with and records: a row of `exported_calendars`."""
+
+    output: str  # "file:" and a resolved path, or "name:" and a --calendar name
+    scope: str  # "all": every active case (the main calendar); "some": the cases named
+
+
+def calendar_of(output: str, name: str | None, refs: Iterable[str] | None) -> CalendarKey:
+    """The calendar of `export [REFS] -o OUTPUT [--calendar NAME]`: NAME when given, else the
+    file's resolved path; standard output ("-") has no path, so it needs a NAME."""
+    if name is not None:
+        checked = name.strip()
+        if not checked or len(checked) > MAX_CALENDAR or not checked.isprintable():
+            raise InputError(
+                "export.calendar-format", field="calendar", value=name, max=MAX_CALENDAR
+            )
+        key = "name:" + checked
+    elif output == STDOUT:
+        raise InputError("export.stdout-calendar", field="calendar")
+    else:
+        key = "file:" + str(Path(output).resolve())
+    return CalendarKey(key, "all" if refs is None else "some")
+
+
+def _find_calendar(
+    connection: sqlite3.Connection, calendar: CalendarKey
+) -> tuple[int | None, bool]:
+    """The calendar's number (None: never exported yet), and whether this export adopts the
+    state kept before schema V5 (the first export of every active case after the upgrade)."""
+    found = connection.execute(
+        "SELECT id FROM exported_calendars WHERE output = ? AND scope = ?",
+        (calendar.output, calendar.scope),
+    ).fetchone()
+    if found is not None:
+        return int(found[0]), False
+    if calendar.scope == "all":
+        legacy = connection.execute(
+            "SELECT id FROM exported_calendars WHERE id = ? AND output IS NULL", (LEGACY,)
+        ).fetchone()
+        if legacy is not None:
+            return LEGACY, True
+    return None, False
 
 
 # --- the legacy form (schema V2: one row per event, its JSON and the JSON's hash) ---------------
@@ -282,13 +341,22 @@ class Row:
     legacy: bool  # it replaces V2 rows (deleted when it is saved)
 
 
-def _read_state(connection: sqlite3.Connection, refs: set[str] | None) -> dict[str, Saved]:
+def _read_state(
+    connection: sqlite3.Connection, calendar: int | None, refs: set[str] | None
+) -> dict[str, Saved]:
+    """The saved rows of `calendar` (of the cases `refs`; None: all), with the V2 rows when it
+    is LEGACY (they were never anyone else's)."""
     state: dict[str, Saved] = {}
+    if calendar is None:
+        return state
     for ref, events, sequences, cancelled, zones in connection.execute(
-        "SELECT ref, events, sequences, cancelled, zones FROM exported"
+        "SELECT ref, events, sequences, cancelled, zones FROM exported WHERE calendar = ?",
+        (calendar,),
     ):
         if refs is None or ref in refs:
             state[ref] = Saved(events, sequences, cancelled, frozenset(zones.split()))
+    if calendar != LEGACY:
+        return state
     for uid, ref, start, print_, sequence, cancelled in connection.execute(
         "SELECT uid, ref, start, fingerprint, sequence, cancelled FROM exported_v2"
     ):
@@ -348,13 +416,17 @@ Cancellation = tuple[str, PlannedEvent, int]  # uid, the event as last written, 
 
 @dataclass
 class _Case:
-    """What one case gives the file: its events and their SEQUENCE, its cancellations, and its
-    new row (None: the saved one stays)."""
+    """What one case gives the file: its events and their SEQUENCE, its cancellations, its new
+    row (None: the saved one stays), and how many of its events are new, moved, unchanged."""
 
     events: tuple[PlannedEvent, ...]
     sequences: list[int]
     cancelled: list[Cancellation]
     row: Row | None
+    tally: tuple[int, int, int] = (0, 0, 0)
+
+
+Change = tuple[str, int, int, int, int]  # a case: ref, new, moved, unchanged, cancelled
 
 
 class Export:
@@ -370,13 +442,16 @@ class Export:
         found: list[Listing],
         selected: set[str] | None,
         options: ExportOptions,
+        calendar: CalendarKey,
     ) -> None:
         self.connection = connection
         self.cases = len(found)
         self.options = options
+        self.calendar = calendar
         connection.execute("BEGIN")  # the rows and the strings they refer to, as one snapshot
         try:
-            self.state = _read_state(connection, selected)
+            self.calendar_id, self.adopting = _find_calendar(connection, calendar)
+            self.state = _read_state(connection, self.calendar_id, selected)
             self.texts = Texts(connection)
         finally:
             connection.execute("COMMIT")
@@ -384,6 +459,7 @@ class Export:
         self.counts = dict.fromkeys(COUNTS, 0)
         self.events = 0  # events written, cancellations not counted
         self.rows: list[Row] = []
+        self.changes: list[Change] = []  # per case, in the file's order (--dry-run shows them)
         self.skipped = [(f.ref, f.error) for f in found if f.has_events and f.error is not None]
         # The cases planned: computed, with events.
         self._planned = [f for f in found if f.has_events and f.error is None]
@@ -400,8 +476,11 @@ class Export:
         reminders: Reminders,
         include_info: bool,
         progress: Callable[[int, int], None] | None = None,
+        *,
+        calendar: CalendarKey,
     ) -> Export:
-        """The export of `refs` (None: every active case); `progress` as for memo.listings."""
+        """The export of `refs` (None: every active case) to `calendar`, whose saved state it
+        compares with; `progress` as for memo.listings."""
         from caseload.memo import Wanted, listings
         from deadlines.rules import all_rules
 
@@ -419,7 +498,8 @@ class Export:
             wanted=wanted,
             progress=progress,
         )
-        return cls(connection, found, selected, ExportOptions("", lang, reminders, include_info))
+        options = ExportOptions("", lang, reminders, include_info)
+        return cls(connection, found, selected, options, calendar)
 
     @property
     def planned(self) -> int:
@@ -457,7 +537,7 @@ class Export:
 
         yield header(calendar_name, self.zones)
         cancelled: list[Cancellation] = []
-        rows, state = self.rows, self.state
+        rows, state, changes = self.rows, self.state, self.changes
         for number, listing in enumerate(self._planned, start=1):
             if progress is not None and number % 100 == 0:
                 progress(number)
@@ -467,6 +547,7 @@ class Export:
             cancelled.extend(case.cancelled)
             if case.row is not None:
                 rows.append(case.row)
+            changes.append((listing.ref, *case.tally, len(case.cancelled)))
             self.events += len(case.events)
             yield b"".join(map(vevent, case.events, [stamp] * len(case.events), case.sequences))
         for ref in sorted(state):  # saved, not planned now: cancelled
@@ -474,6 +555,8 @@ class Export:
             cancelled.extend(case.cancelled)
             if case.row is not None:
                 rows.append(case.row)
+            if case.cancelled:
+                changes.append((ref, 0, 0, 0, len(case.cancelled)))
         state.clear()
         cancelled.sort(key=lambda item: item[0])
         self.counts["cancelled"] = len(cancelled)
@@ -493,15 +576,17 @@ class Export:
         counts = self.counts
         if saved is not None and saved.events == packed and not saved.legacy:
             counts["unchanged"] += len(events)  # the case as saved: nothing to compare
-            return _Case(events, _ints(saved.sequences), [], None)
+            return _Case(events, _ints(saved.sequences), [], None, (0, 0, len(events)))
         zones = " ".join(sorted(_zones_of(events)))
         if saved is None:
             counts["new"] += len(events)
             sequences = [0] * len(events)
-            return _Case(events, sequences, [], Row(ref, packed, sequences, [], zones, False))
+            row = Row(ref, packed, sequences, [], zones, False)
+            return _Case(events, sequences, [], row, (len(events), 0, 0))
         before, gone = _decode(saved)
         legacy = dict(saved.legacy)
         sequences = []
+        tally = dict.fromkeys(("new", "moved", "unchanged"), 0)
         for planned, current in zip(events, records, strict=True):
             uid_id = current[0]
             if uid_id in before:
@@ -517,11 +602,15 @@ class Export:
                 sequence, what = -1, "new"
             if what != "unchanged":
                 sequence += 1
-            counts[what] += 1
+            tally[what] += 1
             sequences.append(sequence)
+        for what, number in tally.items():
+            counts[what] += number
         cancelled = self._cancel(before, gone, legacy, tag, tail)
         row = Row(ref, packed, sequences, _pairs(gone), zones, bool(saved.legacy))
-        return _Case(events, sequences, cancelled, row)
+        return _Case(
+            events, sequences, cancelled, row, (tally["new"], tally["moved"], tally["unchanged"])
+        )
 
     def _gone(self, ref: str, saved: Saved) -> _Case:
         """A case saved but not planned now (archived, removed, not computable, without events):
@@ -556,24 +645,53 @@ class Export:
         return cancelled
 
     def save(self) -> None:
-        """Record what was written (call only once the file is): the rows of the cases that
-        changed, the strings new to them, and the V2 rows they replace; all or nothing."""
-        if not self.rows:
+        """Record what was written (call only once the file is; never for a dry run): the
+        calendar's rows of the cases that changed, the strings new to them, and the V2 rows
+        they replace; the adoption of the state kept before V5; all or nothing."""
+        if not self.rows and not self.adopting:
             return
         connection = self.connection
         with transaction(connection):
+            calendar = self._calendar_row()
             numbers = self._store_texts()
             rows = self.rows
             if numbers:
                 rows = [_renumbered(row, numbers) for row in rows]
             connection.executemany(
-                "INSERT OR REPLACE INTO exported (ref, events, sequences, cancelled, zones) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(r.ref, r.events, _blob(r.sequences), _blob(r.cancelled), r.zones) for r in rows],
+                "INSERT OR REPLACE INTO exported "
+                "(calendar, ref, events, sequences, cancelled, zones) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (calendar, r.ref, r.events, _blob(r.sequences), _blob(r.cancelled), r.zones)
+                    for r in rows
+                ],
             )
             replaced = [(row.ref,) for row in rows if row.legacy]
             if replaced:
                 connection.executemany("DELETE FROM exported_v2 WHERE ref = ?", replaced)
+
+    def _calendar_row(self) -> int:
+        """The calendar's number, its row made (or the state kept before V5 adopted) if this is
+        its first export."""
+        connection, calendar = self.connection, self.calendar
+        if self.adopting:
+            adopted = connection.execute(
+                "UPDATE OR IGNORE exported_calendars SET output = ? "
+                "WHERE id = ? AND output IS NULL",
+                (calendar.output, LEGACY),
+            )
+            if adopted.rowcount == 1:
+                return LEGACY
+        elif self.calendar_id is not None:
+            return self.calendar_id
+        connection.execute(
+            "INSERT OR IGNORE INTO exported_calendars (output, scope) VALUES (?, ?)",
+            (calendar.output, calendar.scope),
+        )
+        (number,) = connection.execute(
+            "SELECT id FROM exported_calendars WHERE output = ? AND scope = ?",
+            (calendar.output, calendar.scope),
+        ).fetchone()
+        return int(number)
 
     def _store_texts(self) -> dict[int, int]:
         """Insert the new strings; {number given: number stored} when another export added

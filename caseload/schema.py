@@ -142,5 +142,38 @@ CREATE TABLE exported_text (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# Version 5: the export state per calendar (issue 14). `exported_calendars` names each one: its
+# `output` ("file:" and the file's resolved path, or "name:" and the --calendar name) and its
+# `scope` ("all": the export of every active case, the main calendar; "some": exports of named
+# cases to that output, kept apart so that they never change the main calendar's state). The
+# `exported` rows are keyed by calendar and case. The state kept before V5 (one for the whole
+# caseload: the V4 rows and any V2 rows left in `exported_v2`) becomes calendar 1, with no
+# output yet: the first export of every active case after the upgrade adopts it
+# (caseload/export.py, LEGACY), so that calendar keeps its SEQUENCEs and cancellations.
+V5 = """
+CREATE TABLE exported_calendars (
+    id INTEGER PRIMARY KEY,
+    output TEXT,
+    scope TEXT NOT NULL CHECK (scope IN ('all', 'some')),
+    UNIQUE (output, scope)
+);
+INSERT INTO exported_calendars (id, output, scope)
+    SELECT 1, NULL, 'all'
+    WHERE EXISTS (SELECT 1 FROM exported) OR EXISTS (SELECT 1 FROM exported_v2);
+ALTER TABLE exported RENAME TO exported_v4;
+CREATE TABLE exported (
+    calendar INTEGER NOT NULL REFERENCES exported_calendars (id) ON DELETE CASCADE,
+    ref TEXT NOT NULL,
+    events BLOB NOT NULL,
+    sequences BLOB NOT NULL,
+    cancelled BLOB NOT NULL,
+    zones TEXT NOT NULL,
+    PRIMARY KEY (calendar, ref)
+);
+INSERT INTO exported (calendar, ref, events, sequences, cancelled, zones)
+    SELECT 1, ref, events, sequences, cancelled, zones FROM exported_v4;
+DROP TABLE exported_v4;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 LATEST = len(MIGRATIONS)

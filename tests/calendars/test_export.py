@@ -54,6 +54,7 @@ from calendars.plan import (
 )
 from deadlines.case import Facts, make_case
 from deadlines.engine import Computation, Deadline, State, compute
+from deadlines.messages import name as zone_name
 from deadlines.rules.model import Channel, Custody, EventKind, Kind, Who
 from tests.calendars.ics_checks import read_with_vobject, structural_problems
 from tests.calendars.khal_harness import import_and_list
@@ -706,7 +707,8 @@ def test_uids_survive_corrections_through_the_cli() -> None:
         assert old in moved
         moved = moved.replace(old, new)
     oqtf = sample_args("oqtf-retention")
-    corrected = [a.replace("2026-03-27T10:30", "2026-03-27T14:45") for a in oqtf]
+    # Notified earlier the same morning (a notification after --as-of is refused).
+    corrected = [a.replace("2026-03-27T10:30", "2026-03-27T08:45") for a in oqtf]
     assert corrected != oqtf
     for before, after in ((admin, moved.split()), (oqtf, corrected)):
         first, second = run(*before, "--ics", "-"), run(*after, "--ics", "-")
@@ -836,7 +838,10 @@ def test_only_the_reference_and_the_rules_words(name: str, lang: str) -> None:
         if lang == "fr"
         else r"(Reminder D-\d+|Reminder: \d+ h before): "
     )
-    clock = r"( — avant \d+ h \d\d| — before \d\d:\d\d)?"
+    # A timed deadline of another zone than the calendar's (Paris) names its zone (issue 14).
+    zone = computation.case.where.time_zone
+    there = "" if zone == "Europe/Paris" else rf" \({re.escape(zone_name(f'zone.{zone}', lang))}\)"
+    clock = rf"( — (avant \d+ h \d\d|before \d\d:\d\d){there})?"
     summary = re.compile(rf"({reminder})?\[{re.escape(ref)}\] ({'|'.join(titles)}){clock}")
     for event in events.values():
         assert summary.fullmatch(event.summary), event.summary
@@ -849,6 +854,7 @@ def test_only_the_reference_and_the_rules_words(name: str, lang: str) -> None:
 # --- 7. CLI behaviour --------------------------------------------------------------------------
 
 CASE_ARGS = ["--filed", "2025-01-15", "--ofii-request", "2025-03-10", "--as-of", "2025-04-02"]
+REF = ["--ref", "P-1"]  # required with --ics
 BOTH_KINDS = [
     *CASE_ARGS,
     "--oqtf-notified",
@@ -874,8 +880,8 @@ def open_umask() -> Iterator[None]:
 @pytest.mark.usefixtures("open_umask")
 def test_ics_file_is_private_atomic_and_replaces_an_open_file(tmp_path: Path) -> None:
     target = tmp_path / "case.ics"
-    expected = run(*CASE_ARGS, "--ics", "-").stdout_bytes
-    written = run(*CASE_ARGS, "--ics", str(target))
+    expected = run(*CASE_ARGS, *REF, "--ics", "-").stdout_bytes
+    written = run(*CASE_ARGS, *REF, "--ics", str(target))
     assert written.exit_code == 0, written.stderr
     assert "Envoyer le certificat" in written.stdout  # the table is still printed
     assert written.stderr == (
@@ -885,7 +891,7 @@ def test_ics_file_is_private_atomic_and_replaces_an_open_file(tmp_path: Path) ->
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     target.write_bytes(b"old")
     target.chmod(0o644)
-    again = run(*CASE_ARGS, "--ics", str(target), "--lang", "en")
+    again = run(*CASE_ARGS, *REF, "--ics", str(target), "--lang", "en")
     assert again.exit_code == 0, again.stderr
     assert target.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -908,20 +914,21 @@ def _one_error_line(result: Any, option: str) -> None:
 @pytest.mark.usefixtures("open_umask")
 def test_failed_writes_leave_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "missing" / "case.ics"
-    result = run(*CASE_ARGS, "--ics", str(missing))
+    result = run(*CASE_ARGS, *REF, "--ics", str(missing))
     _one_error_line(result, "--ics")
     assert os.listdir(tmp_path) == []
     folder = tmp_path / "folder"
     folder.mkdir()
-    result = run(*CASE_ARGS, "--ics", str(folder))  # the rename onto a directory fails
+    result = run(*CASE_ARGS, *REF, "--ics", str(folder))  # the rename onto a directory fails
     _one_error_line(result, "--ics")
     assert os.listdir(tmp_path) == ["folder"]
     assert os.listdir(folder) == []
 
 
 def test_dash_writes_only_the_calendar_on_stdout() -> None:
-    for extra in ([], ["--format", "json"], ["--explain"]):
-        result = run(*CASE_ARGS, *extra, "--ics", "-")
+    # (`--ics -` with `--format json` is an error: both would be standard output.)
+    for extra in ([], ["--explain"]):
+        result = run(*CASE_ARGS, *REF, *extra, "--ics", "-")
         assert result.exit_code == 0
         assert result.stderr == ""
         data = result.stdout_bytes
@@ -933,11 +940,12 @@ def test_dash_writes_only_the_calendar_on_stdout() -> None:
 
 def test_check_keeps_its_exit_status_with_the_calendar_on_stdout() -> None:
     overdue = ["--ofii-request", "06/12/2024", "--as-of", "2025-02-01", "--check"]
-    result = run(*overdue, "--ics", "-")
+    result = run(*overdue, *REF, "--ics", "-")
     assert result.exit_code == 1
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
     assert result.stdout_bytes.endswith(b"END:VCALENDAR\r\n")
-    assert run(*overdue[:-3], "--as-of", "2024-12-10", "--check", "--ics", "-").exit_code == 0
+    calm = run(*overdue[:-3], "--as-of", "2024-12-10", "--check", *REF, "--ics", "-")
+    assert calm.exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -963,8 +971,45 @@ def test_bad_export_options_exit_2_and_write_nothing(
     extra: list[str], option: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "case.ics"
-    _one_error_line(run(*CASE_ARGS, "--ics", str(target), *extra), option)
+    _one_error_line(run(*CASE_ARGS, "--ics", str(target), *REF, *extra), option)
     assert os.listdir(tmp_path) == []
+
+
+# Issue 14: the issue's two cases, both written under the old default reference « dossier ».
+TWO_CASES = (
+    ["--filed", "01/10/2026", "--as-of", "2026-10-20"],
+    ["--filed", "15/10/2026", "--as-of", "2026-10-20"],
+)
+
+
+@pytest.mark.parametrize("target", ["file", "-"])
+def test_ics_without_a_reference_is_refused_and_writes_nothing(target: str, tmp_path: Path) -> None:
+    """No default reference: two cases would share their UIDs, and importing the second
+    calendar would silently replace the first case's events."""
+    where = str(tmp_path / "a.ics") if target == "file" else "-"
+    result = run(*TWO_CASES[0], "--ics", where)
+    _one_error_line(result, "--ref")
+    assert "--ics" in result.stderr and "Rien n'a été écrit" in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_khal_two_cases_stay_two(tmp_path: Path) -> None:
+    """Both calendars imported into one khal calendar: every event of each case is there."""
+    khal_dir = tmp_path / "khal"
+    window = (date(2026, 1, 1), date(2028, 12, 31))
+    alone = []
+    for number, args in enumerate(TWO_CASES):
+        target = tmp_path / f"case-{number}.ics"
+        result = run(*args, "--ref", f"2026-00{number}", "--ics", str(target))
+        assert result.exit_code == 0, result.stderr
+        alone.append(written_events(target.read_bytes()))
+        listed = import_and_list(target, khal_dir, *window)
+    assert alone[0] == alone[1] > 5
+    assert len(listed) == sum(alone)  # none replaced
+    assert {re.findall(r"\[(2026-00\d)\]", row.title)[0] for row in listed} == {
+        "2026-000",
+        "2026-001",
+    }
 
 
 @pytest.mark.parametrize(
@@ -1011,7 +1056,7 @@ def test_remind_option(
     remind: str | None, suffixes: set[str], triggers: set[tuple[int, int]]
 ) -> None:
     extra = ["--remind", remind] if remind is not None else []
-    result = run(*BOTH_KINDS, "--ics", "-", *extra)
+    result = run(*BOTH_KINDS, *REF, "--ics", "-", *extra)
     assert result.exit_code == 0, result.stderr
     got_suffixes, got_triggers, deadlines = _reminders_of(result.stdout_bytes)
     assert got_suffixes == suffixes
@@ -1024,12 +1069,12 @@ def test_remind_option(
 
 
 def test_no_info_leaves_out_the_informational_dates() -> None:
-    full = run(*CASE_ARGS, "--ics", "-").stdout_bytes
-    lean = run(*CASE_ARGS, "--ics", "-", "--no-info").stdout_bytes
+    full = run(*CASE_ARGS, *REF, "--ics", "-").stdout_bytes
+    lean = run(*CASE_ARGS, *REF, "--ics", "-", "--no-info").stdout_bytes
     assert b"UID:implicit-refusal." in full and b"UID:implicit-refusal." not in lean
     assert _reminders_of(full) == _reminders_of(lean)  # every deadline and reminder stays
     assert full.count(b"BEGIN:VEVENT") == lean.count(b"BEGIN:VEVENT") + 1
-    assert run(*CASE_ARGS, "--ics", "-", "--info").stdout_bytes == full
+    assert run(*CASE_ARGS, *REF, "--ics", "-", "--info").stdout_bytes == full
 
 
 def test_cli_writes_what_the_library_builds() -> None:

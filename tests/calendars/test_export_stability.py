@@ -45,7 +45,7 @@ def test_reminder_forms() -> None:
 
 def test_a_bad_source_date_epoch_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
-    result = run("--filed", "15/01/2025", "--as-of", "2025-01-20", "--ics", "-")
+    result = run("--filed", "15/01/2025", "--as-of", "2025-01-20", "--ref", "P-1", "--ics", "-")
     assert result.exit_code == 2
     assert re.search(r"SOURCE_DATE_EPOCH : « abc »", result.stderr)
     assert result.stdout == ""

@@ -2,12 +2,14 @@
 
 `_plan_before` below is the planner as it was first written (before a caseload's speed-ups, then
 their removal), kept as the oracle, and Hypothesis draws cases of every shape (test_ics's
-strategy).
+strategy). One change since, issue 14: the title of a timed deadline of another zone than the
+calendar's names its zone (« avant 10 h 30 (heure de La Réunion) »).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from hypothesis import given, settings
 
@@ -25,8 +27,10 @@ from calendars.plan import (
     plan_listed,
     uid,
 )
-from deadlines.engine import Computation, Listed
-from deadlines.rules.model import Kind, Who
+from deadlines.case import Facts, make_case
+from deadlines.engine import Computation, Listed, compute
+from deadlines.messages import name
+from deadlines.rules.model import Custody, EventKind, Kind, Who
 from tests.calendars.test_ics import _case_and_options
 
 
@@ -44,6 +48,8 @@ def _plan_before(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple
         due_at = deadline.due_at
         if due_at is not None:
             summary = f"{title} — {labels['before'].format(time=_clock(due_at, options.lang))}"
+            if str(due_at.tzinfo) != options.calendar_zone:
+                summary += f" ({name(f'zone.{due_at.tzinfo}', options.lang)})"
             start: date = earlier(due_at, TIMED_LENGTH)
             end: date = due_at
             alarms = tuple(timedelta(hours=h) for h in options.reminders.hours)
@@ -113,3 +119,48 @@ def test_the_planner_says_what_it_said(drawn: tuple[object, ExportOptions]) -> N
     listed = tuple(d.listed for d in computation.deadlines)
     assert plan_listed(listed, options) == _plan_before(listed, options)
     assert plan(computation, options) == _plan_before(listed, options)
+
+
+# --- the zone of a timed deadline (issue 14) ---------------------------------------------------
+
+
+def _oqtf_48h(territory: str, notified: datetime) -> Computation:
+    facts = Facts(
+        territory=territory,
+        oqtf_decided=notified.date() - timedelta(days=1),
+        departure_period=False,
+        custody=Custody.RETENTION,
+    )
+    case = make_case(((EventKind.OQTF_NOTIFIED, notified),), facts)
+    return compute(case, notified.date())
+
+
+def _titles(computation: Computation, **options: Any) -> list[str]:
+    return [
+        e.summary
+        for e in plan(computation, ExportOptions(ref="R-1", **options))
+        if e.kind == "deadline" and isinstance(e.start, datetime)
+    ]
+
+
+def test_a_timed_deadline_of_another_zone_names_it_in_its_title() -> None:
+    """The calendar app shows a timed event at the reader's hour (Paris): « avant 10 h 30 »
+    alone would read as Paris time for a Réunion case."""
+    reunion = _oqtf_48h("974", datetime(2025, 12, 22, 10, 30))
+    (title,) = _titles(reunion)
+    assert title.endswith(" — avant 10 h 30 (heure de La Réunion)"), title
+    (title,) = _titles(reunion, lang="en")
+    assert title.endswith(" — before 10:30 (Réunion time)"), title
+    # Read in Réunion, the calendar's own zone: no zone named.
+    (title,) = _titles(reunion, calendar_zone="Indian/Reunion")
+    assert title.endswith(" — avant 10 h 30"), title
+    # Its reminders repeat the title.
+    reminders = [
+        e.summary
+        for e in plan(reunion, ExportOptions(ref="R-1"))
+        if e.kind == "reminder" and isinstance(e.start, datetime)
+    ]
+    assert reminders and all(r.endswith("(heure de La Réunion)") for r in reminders)
+    paris = _oqtf_48h("75", datetime(2025, 12, 22, 10, 30))
+    (title,) = _titles(paris)
+    assert title.endswith(" — avant 10 h 30"), title

@@ -36,6 +36,7 @@ from caseload.export import (
     RAW,
     REF,
     SAME,
+    CalendarKey,
     Encoder,
     Export,
     Row,
@@ -68,8 +69,10 @@ COUNTS = re.compile(
 class Before:
     """caseload/export.py's `prepare` and `save_state` before schema V4, as an oracle."""
 
-    # uid -> ref, fingerprint, sequence, cancelled, event
+    # uid -> ref, fingerprint, sequence, cancelled, event: the main calendar's (every active
+    # case), and since schema V5 (issue 14) that of the exports of named cases, kept apart.
     state: dict[str, tuple[str, str, int, bool, PlannedEvent]] = field(default_factory=dict)
+    partial: dict[str, tuple[str, str, int, bool, PlannedEvent]] = field(default_factory=dict)
 
     def export(self, db: Path, refs: list[str] | None = None) -> tuple[bytes, tuple[int, ...]]:
         connection = connect(db)
@@ -89,10 +92,11 @@ class Before:
             zones.add(record.case.where.time_zone)
             options = ExportOptions(record.ref, "fr", Reminders(), True)
             planned.extend((record.ref, e) for e in plan(computation, options))
-        saved = {u: s for u, s in self.state.items() if refs is None or s[0] in refs}
+        kept = self.state if refs is None else self.partial
+        saved = {u: s for u, s in kept.items() if refs is None or s[0] in refs}
         counts = {"new": 0, "moved": 0, "unchanged": 0, "cancelled": 0}
         sequences: dict[str, int] = {}
-        after = dict(self.state)
+        after = dict(kept)
         current = set()
         for ref, event in planned:
             current.add(event.uid)
@@ -117,7 +121,10 @@ class Before:
             after[uid] = (ref, print_, sequence + 1, True, event)
             if isinstance(event.start, datetime):
                 zones.add(str(event.start.tzinfo))
-        self.state = after
+        if refs is None:
+            self.state = after
+        else:
+            self.partial = after
         data = to_ics(
             [e for _, e in planned],
             "Échéances",
@@ -130,7 +137,10 @@ class Before:
 
 
 def _export(db: Path, target: Path, *refs: str) -> tuple[bytes, tuple[int, ...]]:
-    result = ok(db, "export", *refs, "-o", target, "--as-of", AS_OF.isoformat())
+    """`export [REFS] -o TARGET` as the calendar "main": one calendar written to a new file
+    each time (the state is kept per calendar, issue 14)."""
+    named = ("--calendar", "main")
+    result = ok(db, "export", *refs, "-o", target, *named, "--as-of", AS_OF.isoformat())
     match = COUNTS.search(result.stderr)
     assert match is not None, result.stderr
     return target.read_bytes(), tuple(int(n) for n in match.groups())
@@ -268,6 +278,7 @@ def _downgrade_to_v3(db: Path, oracle: Before) -> None:
     raw.executescript(
         """
         DROP TABLE exported;
+        DROP TABLE exported_calendars;
         DROP TABLE exported_text;
         ALTER TABLE exported_v2 RENAME TO exported;
         PRAGMA user_version = 3;
@@ -304,7 +315,11 @@ def test_an_upgrade_from_the_v2_state_keeps_every_sequence(caseload: Path, tmp_p
     _downgrade_to_v3(caseload, oracle)
 
     upgraded, counts = _export(caseload, tmp_path / "upgraded.ics")
-    assert rows(caseload, "PRAGMA user_version") == [(4,)]
+    assert rows(caseload, "PRAGMA user_version") == [(5,)]
+    # The V2 state is the calendar adopted by this first export of every active case.
+    assert rows(caseload, "SELECT id, output, scope FROM exported_calendars") == [
+        (1, "name:main", "all")
+    ]
     assert (upgraded, counts) == oracle.export(caseload)
     assert counts[3:] == (1, counts[1] - 1, 1)  # the one cancelled is back, the ghost goes
     assert b"SEQUENCE:3\r\n" in upgraded and b"SEQUENCE:8\r\n" in upgraded
@@ -344,8 +359,14 @@ def test_two_exports_at_once_keep_their_strings_apart(caseload: Path, tmp_path: 
     connection = connect(caseload)
     try:
         reference = _reference(AS_OF.isoformat())
-        one = Export.start(connection, reference, refs[:50], "fr", Reminders(), True)
-        two = Export.start(connection, reference, refs[50:100], "fr", Reminders(), True)
+        # The calendar of `_export`'s exports of named cases.
+        calendar = CalendarKey("name:main", "some")
+        one = Export.start(
+            connection, reference, refs[:50], "fr", Reminders(), True, calendar=calendar
+        )
+        two = Export.start(
+            connection, reference, refs[50:100], "fr", Reminders(), True, calendar=calendar
+        )
         stamp = stamp_from_day(AS_OF, None)
         write_private_atomically(tmp_path / "one.ics", one.chunks("Échéances", stamp))
         write_private_atomically(tmp_path / "two.ics", two.chunks("Échéances", stamp))

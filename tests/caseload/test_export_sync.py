@@ -84,8 +84,12 @@ def _parse(data: bytes) -> dict[str, Vevent]:
     return events
 
 
-def export(db: Path, target: Path, *refs: str) -> Export:
-    result = ok(db, "export", *refs, "-o", target, *AS_OF)
+def export(db: Path, target: Path, *refs: str, calendar: str | None = "main") -> Export:
+    """`export [REFS] -o TARGET`, as the calendar `calendar` (None: the file's own state). The
+    tests here write each export to a file of its own, all of one calendar (issue 14: the
+    state is kept per calendar)."""
+    named = ("--calendar", calendar) if calendar is not None else ()
+    result = ok(db, "export", *refs, "-o", target, *named, *AS_OF)
     match = COUNTS.search(result.stderr)
     assert match is not None, result.stderr
     counts = dict(
