@@ -967,11 +967,14 @@ def import_csv(
     from caseload.db import store_path
     from rendering.progress import progress_bar
 
+    stdin = getattr(sys.stdin, "buffer", None) if path == "-" else None
     with reported(lang):
-        table = read_table(path, getattr(sys.stdin, "buffer", None) if path == "-" else None)
-        if not store_path(db).exists():
-            validate(None, table, update)  # a file with errors creates no store
-        with creating(db, lang) as connection:
+        table = None
+        if not store_path(db).exists():  # a file with errors creates no store
+            table = read_table(path, stdin)
+            validate(None, table, update)
+        with creating(db, lang) as connection:  # a damaged store is said first
+            table = table or read_table(path, stdin)
             rows = validate(connection, table, update)
             with progress_bar("import") as report:
                 step = None if report is None else lambda n: report(n, len(rows))

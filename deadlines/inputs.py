@@ -48,6 +48,9 @@ class Input:
     option: str = ""  # the command-line option, when it is not --{id}
     choices: tuple[str, ...] = ()  # a choice's words (the values of its enum, tested)
     fact: str = ""  # the Facts field it sets; empty for an event
+    # The French column headers a caseworker would type in a spreadsheet, accepted for `id` by
+    # `deadlines import` (case, accents and spaces ignored).
+    csv_aliases: tuple[str, ...] = ()
 
     @property
     def flag(self) -> str:
@@ -79,6 +82,7 @@ INPUTS: tuple[Input, ...] = (
         ),
         "rules.md § Events",
         option="--filed",
+        csv_aliases=("Date de dépôt", "Dépôt"),
     ),
     Input(
         "certificate-available",
@@ -88,6 +92,7 @@ INPUTS: tuple[Input, ...] = (
             "the blank medical certificate was made available in the ANEF space",
         ),
         "rules.md § Events",
+        csv_aliases=("Certificat disponible",),
     ),
     Input(
         "asylum-registered",
@@ -97,6 +102,7 @@ INPUTS: tuple[Input, ...] = (
             "date on the attestation de demande d'asile (3-month rule replaces the 1-month one)",
         ),
         "rules.md § Events",
+        csv_aliases=("Demande d'asile",),
     ),
     Input(
         "ofii-request",
@@ -106,6 +112,7 @@ INPUTS: tuple[Input, ...] = (
             "the OFII doctor asked for information or exams (repeatable)",
         ),
         "rules.md § Events",
+        csv_aliases=("Demande OFII",),
     ),
     Input(
         "college-request",
@@ -115,6 +122,7 @@ INPUTS: tuple[Input, ...] = (
             "the collège de médecins asked for information (repeatable)",
         ),
         "rules.md § Events",
+        csv_aliases=("Demande du collège",),
     ),
     Input(
         "certificate-received",
@@ -125,6 +133,7 @@ INPUTS: tuple[Input, ...] = (
             "done)",
         ),
         "rules.md § Events",
+        csv_aliases=("Certificat reçu",),
     ),
     Input(
         "refusal-notified",
@@ -136,6 +145,7 @@ INPUTS: tuple[Input, ...] = (
             "day as the OQTF follows the OQTF's deadline)",
         ),
         "rules.md § Events",
+        csv_aliases=("Refus notifié",),
     ),
     Input(
         "oqtf-notified",
@@ -147,6 +157,7 @@ INPUTS: tuple[Input, ...] = (
             '10h30"`, `2025-03-04T10:30`); the time matters for a 48-hour deadline',
         ),
         "rules.md § Events",
+        csv_aliases=("OQTF notifiée",),
     ),
     Input(
         "oqtf-decided",
@@ -159,6 +170,7 @@ INPUTS: tuple[Input, ...] = (
         ),
         "rules.md § Events (facts); § oqtf-appeal by regime",
         fact="oqtf_decided",
+        csv_aliases=("OQTF prise le", "Date de l'arrêté"),
     ),
     Input(
         "departure-period",
@@ -169,6 +181,7 @@ INPUTS: tuple[Input, ...] = (
         ),
         "rules.md § Events (facts)",
         fact="departure_period",
+        csv_aliases=("Délai de départ",),
     ),
     Input(
         "custody",
@@ -181,6 +194,7 @@ INPUTS: tuple[Input, ...] = (
         "rules.md § Events (facts)",
         choices=("none", "house-arrest", "detention", "retention"),
         fact="custody",
+        csv_aliases=("Situation",),
     ),
     Input(
         "oqtf-ground",
@@ -194,6 +208,7 @@ INPUTS: tuple[Input, ...] = (
         "rules.md § Events (facts)",
         choices=("3", "4", "other"),
         fact="ground",
+        csv_aliases=("Fondement",),
     ),
     Input(
         "appeal-info",
@@ -206,6 +221,7 @@ INPUTS: tuple[Input, ...] = (
         ),
         "rules.md § Events (facts); README §3",
         fact="appeal_info",
+        csv_aliases=("Voies et délais",),
     ),
     Input(
         "permit-expires",
@@ -215,6 +231,7 @@ INPUTS: tuple[Input, ...] = (
             "the current permit or APS expires (renewal window)",
         ),
         "rules.md § Events",
+        csv_aliases=("Expiration du titre", "Fin du titre"),
     ),
     Input(
         "channel",
@@ -227,6 +244,7 @@ INPUTS: tuple[Input, ...] = (
         "rules.md § Events (facts); README §3",
         choices=("anef", "counter"),
         fact="channel",
+        csv_aliases=("Canal",),
     ),
     Input(
         "territory",
@@ -238,6 +256,7 @@ INPUTS: tuple[Input, ...] = (
         ),
         "rules.md § Events (facts); README §5",
         fact="territory",
+        csv_aliases=("Département", "Territoire"),
     ),
 )
 

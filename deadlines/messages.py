@@ -238,6 +238,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' is read-only, and this command must write into it; nothing "
         "was written.",
     },
+    "output.write": {
+        "fr": "impossible d'écrire sur la sortie standard ({reason}) ; rien n'a été "
+        "enregistré.",
+        "en": "cannot write to standard output ({reason}); nothing was saved.",
+    },
     "db.tightened": {
         "fr": "« {value} » était lisible par d'autres que vous : il l'est désormais par vous seul "
         "(0600).",
@@ -441,13 +446,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Case '{value}' updated: {changes}",
     },
     "import.done": {
-        "fr": "{count} dossier(s) importé(s) ; fichier lu en {encoding}.",
-        "en": "{count} case(s) imported; file read as {encoding}.",
+        "fr": "{count} dossier(s) importé(s). Fichier lu en {encoding}.",
+        "en": "{count} case(s) imported. File read as {encoding}.",
     },
     "import.done-update": {
-        "fr": "{added} dossier(s) ajouté(s), {updated} mis à jour, {unchanged} inchangé(s) ; "
-        "fichier lu en {encoding}.",
-        "en": "{added} case(s) added, {updated} updated, {unchanged} unchanged; file read as "
+        "fr": "{added} dossier(s) ajouté(s), {updated} mis à jour, {unchanged} inchangé(s). "
+        "Fichier lu en {encoding}.",
+        "en": "{added} case(s) added, {updated} updated, {unchanged} unchanged. File read as "
         "{encoding}.",
     },
     "export.output": {

@@ -34,7 +34,7 @@ def test_a_good_file_imports_every_row(db: Path, tmp_path: Path) -> None:
         "IMP-2;93;20/01/2025;;04/03/2025 10:30;01/03/2025;non;retention;3;oui;\n",
     )
     result = ok(db, "import", semicolons)
-    assert "2 dossier(s) importé(s)." in result.stderr
+    assert "2 dossier(s) importé(s). Fichier lu en UTF-8." in result.stderr
     commas = _write(
         tmp_path / "plain.csv",
         "ref,territory,application-filed,certificate-available,permit-expires\r\n"
@@ -155,9 +155,13 @@ FILE_ERRORS = {
     "no-territory-column": (b"ref,application-filed\nX,15/01/2025\n", "« territory » absente"),
     "empty": (b"", "il faut une ligne d'en-tête"),
     "blank-first-line": (b"\n\nref,territory\n", "il faut une ligne d'en-tête"),
-    "unclosed-quote": (b'ref,territory\nA,75\n"IMP-1,75\n', "mal formé à la ligne 3"),
+    "unclosed-quote": (
+        b'ref,territory\nA,75\n"IMP-1,75\n',
+        "mal formé à la ligne 3 : un guillemet n'est pas fermé",  # never csv's English words
+    ),
     "text-after-quote": (b'ref,territory\nA,75\nB,75\n"IMP-1"x,75\n', "mal formé à la ligne 4"),
-    "latin-1": ("ref,territory\nDossier-é,75\n".encode("latin-1"), "impossible de lire"),
+    # Read as Windows-1252 when not UTF-8 (test_import_excel.py), but 0x81 is in neither.
+    "neither-utf8-nor-cp1252": (b"ref,territory\nDossier-\x81,75\n", "ligne 2"),
 }
 
 
@@ -179,9 +183,9 @@ def test_a_malformed_file_exits_2_and_imports_nothing(
 def test_a_missing_file_exits_2(db: Path, tmp_path: Path) -> None:
     result = deadlines(db, "import", tmp_path / "nowhere.csv")
     assert result.exit_code == 2
-    assert "impossible de lire" in result.stderr
+    assert "fichier introuvable" in result.stderr
 
 
 def test_a_header_alone_imports_nothing_without_error(db: Path, tmp_path: Path) -> None:
     result = ok(db, "import", _write(tmp_path / "h.csv", "ref,territory,application-filed\n"))
-    assert "0 dossier(s) importé(s)." in result.stderr
+    assert "0 dossier(s) importé(s). Fichier lu en UTF-8." in result.stderr
