@@ -277,16 +277,41 @@ class Group(_Words, typer.core.TyperGroup):
 
         words = list(sys.argv[1:] if args is None else args)
         _lang[0] = framework_lang(words)
+        if sys.stdout is None:  # started with standard output closed (>&-)
+            sys.exit(_output_failed(OSError(9, "closed"), _lang[0]))
         try:
             status = super().main(
                 words, prog_name, complete_var, False, windows_expand_args, **extra
             )
+            sys.stdout.flush()  # a full disk or device says so here, not at exit
         except typer.TyperException as error:  # click's usage errors
             sys.exit(_show_usage_error(error, _lang[0]))
         except typer.Abort:  # end of input or Ctrl-C at a prompt
             typer.echo("", err=True)
             sys.exit(130)
+        except OSError as error:  # standard output full or gone (files are the commands')
+            sys.exit(_output_failed(error, _lang[0]))
         sys.exit(status if isinstance(status, int) else 0)
+
+
+def _output_failed(error: OSError, lang: str) -> int:
+    """Standard output could not be written (`> /dev/full`, closed): one line, exit status 2.
+    What the command would have recorded after its output (an export's state) was not."""
+    import os
+    import sys
+
+    from deadlines.messages import render
+
+    if error.errno == 32:  # EPIPE: the reader left (`| head`); nothing to say to it
+        status = 0
+    else:
+        reason = error.strerror or str(error)
+        prefix = "erreur : " if lang == "fr" else "error: "
+        typer.echo(prefix + render("output.write", {"reason": reason}, lang), err=True)
+        status = 2
+    # Python flushes standard output once more at exit: it must find nothing left to fail on.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (kept open until the process ends)
+    return status
 
 
 def _show_usage_error(error: Any, lang: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterable
@@ -48,17 +49,41 @@ class _Syncer:
             raise self.error
 
 
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    """The temporaries of `name` that a killed export left behind (partial calendars: health
+    data, and megabytes each). One whose lock can be taken has no writer any more; one being
+    written by another export holds its lock and is left alone."""
+    for stale in folder.glob(f".{name}.*.tmp"):
+        try:
+            fd = os.open(stale, os.O_RDONLY)
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # still being written
+        else:
+            stale.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+
+
 def write_private_atomically(path: Path, data: bytes | Iterable[bytes]) -> int:
     """Write `data` (bytes, or chunks streamed one by one) to `path` through a temporary file in
     the same folder, then rename; the number of bytes written.
 
-    A crash leaves either the old file or the new one, never half of one. The file is created
-    with mode 0600 (mkstemp's default), whatever the umask; an existing file is replaced, not
-    opened, so its old permissions do not carry over.
+    A crash leaves either the old file or the new one, never half of one, and the temporary it
+    leaves is removed by the next write of the same file. The file is created with mode 0600
+    (mkstemp's default), whatever the umask; an existing file is replaced, not opened, so its
+    old permissions do not carry over.
     """
     folder = path.parent if str(path.parent) else Path()
+    _remove_stale_temporaries(folder, path.name)
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # Held until the descriptor closes (at the rename, or when the process dies): the mark
+        # of a temporary still being written.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         written = 0
         with os.fdopen(fd, "wb") as handle:
             syncer = _Syncer(handle.fileno())
@@ -76,8 +101,8 @@ def write_private_atomically(path: Path, data: bytes | Iterable[bytes]) -> int:
             finally:
                 syncer.wait()  # before the descriptor is closed, whatever happened
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)  # still locked: no cleaner can take it meanwhile
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -42,10 +42,13 @@ _RRULE_ORDER = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYDAY", "BYMONTHDAY", "BY
 
 
 def escape(text: str) -> str:
-    """TEXT escaping (RFC 5545 §3.3.11): icalendar's replacements, in its order (each only when
-    its character is there: most texts have none)."""
+    """TEXT escaping (RFC 5545 §3.3.11): a backslash, then `;` and `,`, then line breaks (each
+    only when its character is there: most texts have none).
+
+    icalendar first turns a written `\\N` into a line break; not here: a reference `a\\N` stays
+    `a\\N` in every calendar app (issue 15, item 10)."""
     if "\\" in text:
-        text = text.replace(r"\N", "\n").replace("\\", "\\\\")
+        text = text.replace("\\", "\\\\")
     if ";" in text:
         text = text.replace(";", r"\;")
     if "," in text:

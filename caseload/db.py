@@ -148,12 +148,13 @@ def opened(
     path, field = store_path(db), _field(db)
     if writes and path.exists() and not os.access(path, os.W_OK):
         raise InputError("db.readonly", field=field, value=str(path))
-    if path.is_file() and path.stat().st_mode & 0o077 and os.access(path, os.W_OK):
-        # Case data is health data: the owner's only (as a new store is made).
+    connection = connect(path, create, field)
+    if path.stat().st_mode & 0o077 and os.access(path, os.W_OK):
+        # A caseload (connect checked it is one) is health data: its owner's only, as a new
+        # store is made.
         os.chmod(path, 0o600)
         if notify is not None:
             notify("db.tightened", str(path))
-    connection = connect(path, create, field)
     try:
         yield connection
     except sqlite3.IntegrityError:

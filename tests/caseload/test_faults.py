@@ -237,3 +237,52 @@ def test_the_change_log_names_the_user_from_the_environment(
     monkeypatch.delenv("DEADLINES_USER")
     monkeypatch.setenv("LOGNAME", "amina")
     assert store_module.os_user() == "amina"
+
+
+def test_a_killed_export_leaves_no_temporary_after_the_next_one(tmp_path: Path, db: Path) -> None:
+    """kill -9 while the calendar is being written, then export again: the partial temporary
+    the killed one left is gone (issue 15, item 7)."""
+    import signal
+    import subprocess
+    import time
+
+    from bench.generate import generate
+    from tests.caseload.helpers import SCRIPT, subprocess_env
+
+    generate(1000, db, seed=7)
+    out = tmp_path / "cal" / "out.ics"
+    out.parent.mkdir()
+    words = [str(SCRIPT), "export", "-o", str(out), "--calendar", "main", *AS_OF, "--db", str(db)]
+    killed = False
+    for _ in range(10):
+        process = subprocess.Popen(words, env=subprocess_env(tmp_path))
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            if list(out.parent.glob(".out.ics.*.tmp")):
+                process.send_signal(signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.002)
+        process.wait(timeout=30)
+        if killed:
+            break
+    assert killed, "the export always finished before it could be killed"
+    assert list(out.parent.glob(".out.ics.*.tmp"))  # what the killed export left
+    ok(db, "export", "-o", str(out), "--calendar", "main", *AS_OF)
+    assert list(out.parent.glob(".out.ics.*.tmp")) == []
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_temporary_still_being_written_is_left_alone(tmp_path: Path) -> None:
+    import fcntl
+
+    from calendars.files import write_private_atomically
+
+    target = tmp_path / "out.ics"
+    busy = tmp_path / ".out.ics.busy.tmp"
+    busy.write_bytes(b"partial")
+    with busy.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another export, writing
+        write_private_atomically(target, b"calendar")
+    assert busy.exists()
+    assert target.read_bytes() == b"calendar"
