@@ -286,3 +286,40 @@ def test_a_temporary_still_being_written_is_left_alone(tmp_path: Path) -> None:
         write_private_atomically(target, b"calendar")
     assert busy.exists()
     assert target.read_bytes() == b"calendar"
+
+
+def test_an_export_to_a_full_standard_output_records_nothing(store: Path, tmp_path: Path) -> None:
+    """`export -o - >/dev/full`: one line, exit 2, and the next export still finds every event
+    new (nothing was recorded as sent); `compute` on a full or closed output: one line."""
+    import subprocess
+
+    from tests.caseload.helpers import SCRIPT, subprocess_env
+
+    env = subprocess_env(tmp_path)
+    words = [str(SCRIPT), "export", "-o", "-", "--calendar", "main", *AS_OF, "--db", str(store)]
+    with open("/dev/full", "wb") as full:
+        failed = subprocess.run(
+            words, check=False, env=env, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert failed.returncode == 2
+    assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+    again = ok(store, "export", "-o", str(tmp_path / "x.ics"), "--calendar", "main", *AS_OF)
+    assert "modifiés 0" in again.stderr and "inchangés 0" in again.stderr
+    compute = [str(SCRIPT), "compute", "--filed", "15/01/2025", *AS_OF]
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            compute, check=False, env=env, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1), result.stderr
+    closed = subprocess.run(
+        compute,
+        check=False,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        pass_fds=(),
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (closed.returncode, closed.stderr.count("\n")) == (2, 1), closed.stderr
