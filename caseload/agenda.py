@@ -31,13 +31,13 @@ class Agenda:
         return tuple(r for r in self.rows if r.deadline.state is State.OVERDUE)
 
 
+# The states of a deadline still to be met.
+OPEN_STATES = frozenset({State.OVERDUE, State.DUE_TODAY, State.UPCOMING})
+
+
 def is_open(deadline: Listed) -> bool:
     """A deadline the person must still meet (not done, not information, not a window)."""
-    return deadline.rule.must_act and deadline.state in {
-        State.OVERDUE,
-        State.DUE_TODAY,
-        State.UPCOMING,
-    }
+    return deadline.rule.must_act and deadline.state in OPEN_STATES
 
 
 def agenda(listings: Iterable[Listing], days: int) -> Agenda:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 
-from caseload.agenda import is_open
+from caseload.agenda import OPEN_STATES
 from caseload.memo import Listing, Wanted, listings
 from deadlines.clock import Reference
 from deadlines.dates import parse_date
 from deadlines.engine import Computation, Deadline, State
 from deadlines.errors import InputError
+from deadlines.report import deadline_summary
 from deadlines.rules import all_rules
 
 
@@ -44,6 +45,17 @@ def deadline_to_mark(computation: Computation, rule: str, trigger_date: str | No
     return matching[0]
 
 
+# 3: a case's `next` is the agenda's row of its next deadline (`deadline_summary`), so its `due`
+# is an hour deadline's exact instant with its UTC offset, as in every other document (was the
+# day only); `due_day`, `minutes_left`, `warnings`, `unknown_facts` and the rest were added.
+CASE_LIST_SCHEMA = 3
+
+
+def case_list_to_dict(rows: list[dict[str, object]]) -> dict[str, object]:
+    """`case list --format json`."""
+    return {"schema": CASE_LIST_SCHEMA, "cases": rows}
+
+
 def load_case_rows(
     connection: sqlite3.Connection,
     reference: Reference,
@@ -66,10 +78,13 @@ def load_case_rows(
 
 
 def case_rows(found: Iterable[Listing], lang: str) -> list[dict[str, object]]:
-    """`case list`: each case with its open and overdue deadlines and the next one."""
+    """`case list`: each case with its open and overdue deadlines and the next one (`found`
+    holds only the deadlines the person must meet, as `load_case_rows` reads them)."""
     rows: list[dict[str, object]] = []
     for listing in found:
-        deadlines = [d for d in listing.deadlines if is_open(d)]
+        # The memo gave only the deadlines the person must meet (`wanted`): is_open is their
+        # state, checked here without asking each rule again (thousands of deadlines).
+        deadlines = [d for d in listing.deadlines if d.state in OPEN_STATES]
         following = deadlines[0] if deadlines else None
         rows.append(
             {
@@ -78,14 +93,10 @@ def case_rows(found: Iterable[Listing], lang: str) -> list[dict[str, object]]:
                 "status": listing.status,
                 "open": len(deadlines),
                 "overdue": sum(d.state is State.OVERDUE for d in deadlines),
+                # The agenda's row: `due` is a date, or an hour deadline's exact instant.
                 "next": None
                 if following is None
-                else {
-                    "rule": following.rule.id,
-                    "title": following.rule.title.get(lang),
-                    "due": following.due.isoformat(),
-                    "days_left": following.days_left,
-                },
+                else deadline_summary(following, lang, listing.now),
                 "updated": listing.updated,
                 # The message key when its deadlines cannot be computed (a date past the
                 # holiday data): `case show REF` says why in full.

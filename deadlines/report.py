@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from deadlines import LAW_AS_OF, __version__
-from deadlines.engine import Computation, Deadline, Listed, ReadingResult
+from deadlines.engine import Computation, Deadline, Listed, Message, Note, ReadingResult
 from deadlines.explain import Step
 from deadlines.messages import render_note, render_step
 
@@ -27,6 +27,29 @@ SCHEMA_VERSION = 2
 def when(day: date, at: datetime | None) -> str:
     """A deadline's end as JSON: the date, or the exact instant with its offset (spec §2.7)."""
     return at.isoformat(timespec="seconds") if at is not None else day.isoformat()
+
+
+def minutes_left(deadline: Listed, now: datetime | None) -> int | None:
+    """Whole minutes to an hour deadline's exact end, when the reference instant is known."""
+    if deadline.due_at is None or now is None:
+        return None
+    # In UTC: datetimes of one zone subtract by wall time, wrong across a DST change.
+    return int((deadline.end - now.astimezone(UTC)).total_seconds() // 60)
+
+
+# The warnings that say a fact deciding the deadline is missing, so that every possibility was
+# computed and the safe date is the earliest (spec §3 "unknown regime"): the fact's spec id.
+UNKNOWN_FACTS = {
+    "warning.oqtf-decided-unknown": "oqtf-decided",
+    "warning.channel-unknown": "channel",
+}
+
+
+def unknown_facts(warnings: tuple[Note, ...]) -> list[str]:
+    """The facts a deadline was computed without (every possibility is a reading)."""
+    return [
+        UNKNOWN_FACTS[w.key] for w in warnings if isinstance(w, Message) and w.key in UNKNOWN_FACTS
+    ]
 
 
 def _iso(value: date) -> str:
@@ -76,13 +99,9 @@ def deadline_summary(deadline: Listed, lang: str, now: datetime | None = None) -
         "status": deadline.status.value,
         "state": deadline.state.value,
         "days_left": deadline.days_left,
-        # Whole minutes to an hour deadline's exact end, when the reference instant is known.
-        "minutes_left": (
-            int((deadline.end - now.astimezone(UTC)).total_seconds() // 60)
-            if deadline.due_at is not None and now is not None
-            else None
-        ),
+        "minutes_left": minutes_left(deadline, now),
         "warnings": [render_note(w, lang) for w in deadline.warnings],
+        "unknown_facts": unknown_facts(deadline.warnings),
     }
 
 

@@ -1,101 +1,287 @@
-"""Rich views of the caseload: the case list and the agenda."""
+"""The caseload lists for people: `agenda` and `case list`, and the moves of `case set`.
+
+Both lists are drawn by rendering/grid.py, never by rich (thousands of rows print in
+milliseconds), in the widest layout the terminal holds: every column; then fewer, wider columns;
+then one block per row. An hour deadline shows its time and, within three days, the hours and
+minutes left; a row whose deadline carries a warning is marked « *1 » and the warnings are listed
+once under the table; a fact the engine lacked (the OQTF regime) is said before the date.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import date
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from caseload.agenda import Agenda
 from deadlines.dates import format_instant, format_long
 from deadlines.engine import Computation, Deadline, State
-from deadlines.messages import name
-from rendering.words import when
+from deadlines.messages import name, render_note
+from deadlines.report import minutes_left, unknown_facts
+from deadlines.territories import territory
+from rendering.grid import Column, boxed, boxed_overhead, centred, fit
+from rendering.words import (
+    Footnotes,
+    hang,
+    mark,
+    protect,
+    terminal_width,
+    time_left,
+    unknown_flags,
+    when,
+)
 
-if TYPE_CHECKING:
-    from rich.console import Console
+# A list row: its words (a tuple whose first items are the cells of the widest layout), and its
+# style. A layout is its columns and how a row's words become its cells (None: the first ones).
+Row = tuple[tuple[str, ...], str]
+Layout = tuple[Sequence[Column], Callable[[tuple[str, ...]], Sequence[str]] | None]
 
 
-def _console(out: TextIO) -> Console:
-    # rich is imported here: a long agenda is plain lines and does not need it (~50 ms).
-    from rich.console import Console
+def _colour(out: TextIO) -> bool:
+    return out.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
-    width = None if out.isatty() or "COLUMNS" in os.environ else 120
-    return Console(file=out, highlight=False, soft_wrap=False, width=width)
+
+def _print_list(
+    out: TextIO,
+    title: str,
+    layouts: Sequence[Layout],
+    block: Callable[[tuple[str, ...]], Sequence[str]],
+    rows: Sequence[Row],
+    notes: Footnotes,
+    lang: str,
+) -> None:
+    """The rows in the first layout that fits, else one block per row; then the warnings."""
+    width = terminal_width(out)
+    colour = _colour(out)
+    lines: list[str] = []
+    for columns, cells_of in layouts:
+        cells = [
+            words[: len(columns)] if cells_of is None else cells_of(words) for words, _ in rows
+        ]
+        widths = fit(columns, cells, width)
+        if widths is not None:
+            table_width = sum(widths) + boxed_overhead(len(widths))
+            lines.extend(centred(title, table_width))
+            styled = zip(cells, (style for _, style in rows), strict=True)
+            lines.extend(boxed(columns, styled, widths, colour))
+            break
+    else:
+        lines.extend(centred(title, width))
+        for words, style in rows:
+            start, end = ("\x1b[1;31m", "\x1b[0m") if colour and style == "bold red" else ("", "")
+            first, *rest = block(words)
+            head = hang("", first, width)
+            lines.append(start + head[0] + end)
+            lines.extend(head[1:])
+            lines.extend(line for text in rest for line in hang("   ", text, width))
+    if notes.numbers:
+        lines.append("Avertissements" if lang == "fr" else "Warnings")
+        lines.extend(notes.lines(width, lang, with_concerns=True))
+    out.write("".join(f"{line}\n" for line in lines))
+
+
+def _marks(warnings: Sequence[str], concern: str, notes: Footnotes) -> str:
+    return "".join(f" {mark(notes.add(text, concern))}" for text in warnings)
+
+
+def _flagged(facts: list[str], day: str, lang: str) -> str:
+    """The safe date, after what the engine did not know (« régime inconnu : … »)."""
+    return f"{unknown_flags(facts, lang)}\n{day}" if facts else day
+
+
+# Why a case could not be computed, in a few words (the memo keeps the message key only);
+# `deadlines case show REF` says it in full.
+_WHY_NOT = {
+    "coverage.year": {
+        "fr": "une date est hors des années au calendrier vérifié",
+        "en": "a date is outside the years with verified holidays",
+    },
+}
+
+
+def _not_computed(ref: str, key: str, lang: str) -> str:
+    why = _WHY_NOT.get(key, {}).get(lang)
+    if lang == "fr":
+        return (
+            f"non calculé{f' ({why})' if why else ''} : « deadlines case show {ref} » dit pourquoi"
+        )
+    return f"not computed{f' ({why})' if why else ''}: 'deadlines case show {ref}' says why"
+
+
+# --- case list ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=128)
+def _zone(code: str) -> ZoneInfo:
+    return ZoneInfo(territory(code).time_zone)
+
+
+def _due_text(row: dict[str, Any], following: dict[str, Any], lang: str) -> str:
+    due = following["due"]
+    if "T" not in due:
+        return protect(format_long(date.fromisoformat(due), lang))
+    at = datetime.fromisoformat(due).astimezone(_zone(row["territory"]))
+    return protect(when(at.date(), at, lang))
 
 
 def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None:
-    from rich.table import Table
-
-    console = _console(out)
     if not rows:
-        console.print("Aucun dossier." if lang == "fr" else "No case.")
+        out.write("Aucun dossier.\n" if lang == "fr" else "No case.\n")
         return
     fr = lang == "fr"
-    table = Table(title="Dossiers" if fr else "Cases")
-    for header in (
-        ("Référence", "Territoire", "État", "À faire", "Retards", "Prochaine échéance")
+    headers = (
+        ("Référence", "Territoire", "À faire", "Retards", "Prochaine échéance", "Reste", "État")
         if fr
-        else ("Reference", "Territory", "Status", "Open", "Overdue", "Next deadline")
-    ):
-        table.add_column(header)
+        else ("Reference", "Territory", "Open", "Overdue", "Next deadline", "Left", "Status")
+    )
+    # The status is a column only when an archived case is listed (--all).
+    archived = any(row["status"] != "active" for row in rows)
+    full = [
+        Column(headers[0]),
+        Column(headers[1]),
+        Column(headers[2], right=True),
+        Column(headers[3], right=True),
+        Column(headers[4], floor=30),
+        Column(headers[5], right=True),
+        *([Column(headers[6])] if archived else []),
+    ]
+    compact = [
+        Column(headers[0]),
+        Column(f"{headers[2]} / {headers[3].lower()}", right=True),
+        Column(headers[4], floor=24),
+        Column(headers[5], right=True),
+    ]
+    notes = Footnotes()
+    dates: dict[str, str] = {}
+    lefts: dict[tuple[int, int | None], str] = {}
+    listed: list[Row] = []
     for row in rows:
+        ref = row["ref"]
+        status = ("actif" if row["status"] == "active" else "archivé") if fr else row["status"]
         following = row["next"]
-        table.add_row(
-            row["ref"],
+        left = ""
+        if row.get("error"):
+            upcoming = block = _not_computed(ref, row["error"], lang)
+        elif following is None:
+            upcoming = block = "—"
+        else:
+            due = following["due"]
+            if due not in dates:
+                dates[due] = _due_text(row, following, lang)
+            day = _flagged(following["unknown_facts"], dates[due], lang)
+            what = following["title"] + _marks(following["warnings"], ref, notes)
+            left_key = (following["days_left"], following["minutes_left"])
+            if left_key not in lefts:
+                lefts[left_key] = protect(time_left(*left_key, lang))
+            left = lefts[left_key]
+            upcoming = f"{day} — {what}"
+            block = f"{day}, {left}\n{what}"
+        where = row["territory"] if row["status"] == "active" else f"{row['territory']}, {status}"
+        words = (
+            ref,
             row["territory"],
-            ("actif" if row["status"] == "active" else "archivé") if fr else row["status"],
             str(row["open"]),
             str(row["overdue"]),
-            (("non calculé : " if fr else "not computed: ") + row["error"])
-            if row.get("error")
-            else "—"
-            if following is None
-            else f"{format_long(date.fromisoformat(following['due']), lang)} — "
-            f"{following['title']}",
-            style="bold red" if row["overdue"] or row.get("error") else "",
+            upcoming,
+            left,
+            status,
+            where,
+            block,
         )
-    console.print(table)
+        listed.append((words, "bold red" if row["overdue"] or row.get("error") else ""))
+
+    def compact_cells(words: tuple[str, ...]) -> tuple[str, ...]:
+        ref, _, open_, overdue, upcoming, left, _, where, _ = words
+        return (f"{ref}\n({where})", f"{open_} / {overdue}", upcoming, left)
+
+    def block_lines(words: tuple[str, ...]) -> tuple[str, ...]:
+        ref, _, open_, overdue, _, _, _, where, block = words
+        summary = (
+            f"{ref} ({where}) — {open_} à faire, {overdue} en retard"
+            if fr
+            else f"{ref} ({where}) — {open_} open, {overdue} overdue"
+        )
+        return (summary, block)
+
+    layouts: list[Layout] = [(full, None), (compact, compact_cells)]
+    _print_list(out, "Dossiers" if fr else "Cases", layouts, block_lines, listed, notes, lang)
 
 
-# rich lays out a table cell by cell: thousands of rows take tens of seconds. Beyond this, the
-# agenda is printed as aligned plain lines (same columns, no colours).
-PLAIN_FROM = 500
+# --- agenda ------------------------------------------------------------------------------------
 
 
-def _plain_agenda(result: Agenda, lang: str, title: str, out: TextIO) -> None:
-    # Thousands of rows share a few hundred days, states and titles: each is worded once. The
-    # zone is part of a day's key: equal instants of two zones read differently.
+def _agenda_layouts(lang: str) -> list[Layout]:
+    headers = (
+        ("Dossier", "À faire", "Date prudente", "Reste", "État")
+        if lang == "fr"
+        else ("Case", "To do", "Safe date", "Left", "State")
+    )
+    full = [
+        Column(headers[0]),
+        Column(headers[1], floor=24),
+        Column(headers[2]),
+        Column(headers[3], right=True),
+        Column(headers[4]),
+    ]
+    compact = [
+        Column(headers[0]),
+        Column(f"{headers[2]} — {headers[1].lower()}", floor=24),
+        Column(f"{headers[3]}\n{headers[4]}", right=True),
+    ]
+
+    def compact_cells(words: tuple[str, ...]) -> tuple[str, ...]:
+        ref, what, day, left, state = words
+        return (ref, f"{day}\n{what}", f"{left}\n{state}")
+
+    return [(full, None), (compact, compact_cells)]
+
+
+def _agenda_block(words: tuple[str, ...]) -> tuple[str, ...]:
+    ref, what, day, left, state = words
+    return (f"{ref} — {state}, {left}", day, what)
+
+
+def _agenda_rows(result: Agenda, lang: str, notes: Footnotes) -> list[Row]:
+    """(case, to do, safe date, left, state) of each row, and its style."""
+    # Thousands of rows share a few hundred days, states, titles and warnings: each is worded
+    # once. The zone is part of a day's key: equal instants of two zones read differently.
     days: dict[tuple[object, ...], str] = {}
     states: dict[State, str] = {}
     titles: dict[str, str] = {}
-    rows = []
+    warnings: dict[object, str] = {}
+    lefts: dict[tuple[int, int | None], str] = {}
+    styles = {State.OVERDUE: "bold red", State.DUE_TODAY: "bold yellow"}
+    rows: list[Row] = []
     for row in result.rows:
         deadline = row.deadline
         due, at, state, rule = deadline.due, deadline.due_at, deadline.state, deadline.rule
+        noted = deadline.warnings
         day_key = (due, at, at and at.tzinfo)
-        if day_key not in days:
-            days[day_key] = when(due, at, lang)
+        day = days.get(day_key)
+        if day is None:
+            day = days[day_key] = protect(when(due, at, lang))
         if state not in states:
             states[state] = name(f"state.{state.value}", lang)
         if rule.id not in titles:
             titles[rule.id] = rule.title.get(lang)
-        rows.append(
-            (
-                row.ref,
-                f"{deadline.days_left:+d}",
-                states[state],
-                days[day_key],
-                titles[rule.id],
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    out.write(title + "\n")
-    for ref, left, state_text, day_text, what in rows:
-        out.write(
-            f"{ref:<{widths[0]}}  {left:>{widths[1]}}  {state_text:<{widths[2]}}  "
-            f"{day_text:<{widths[3]}}  {what}\n"
-        )
+        what = titles[rule.id]
+        if noted:
+            day = _flagged(unknown_facts(noted), day, lang)
+            texts = []
+            for warning in noted:
+                if warning not in warnings:
+                    warnings[warning] = render_note(warning, lang)
+                texts.append(warnings[warning])
+            what += _marks(texts, row.ref, notes)
+        left_key = (deadline.days_left, minutes_left(deadline, row.now))
+        left = lefts.get(left_key)
+        if left is None:
+            left = lefts[left_key] = protect(time_left(*left_key, lang))
+        rows.append(((row.ref, what, day, left, states[state]), styles.get(state, "")))
+    return rows
 
 
 def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
@@ -105,41 +291,17 @@ def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
         if fr
         else f"Agenda: deadlines in the next {result.days} days, and overdue ones"
     )
-    skipped = [
-        f"[{ref}] " + ("non calculé : " if fr else "not computed: ") + key
-        for ref, key in result.skipped
-    ]
-    if len(result.rows) > PLAIN_FROM:
-        _plain_agenda(result, lang, title, out)
-        out.writelines(f"{line}\n" for line in skipped)
-        return
-    from rich.table import Table
-
-    console = _console(out)
+    skipped = [f"[{ref}] {_not_computed(ref, key, lang)}" for ref, key in result.skipped]
     if not result.rows:
-        console.print(("Rien à faire. " if fr else "Nothing due. ") + title)
+        out.write(("Rien à faire. " if fr else "Nothing due. ") + title + "\n")
     else:
-        table = Table(title=title)
-        for header in (
-            ("Dossier", "À faire", "Date prudente", "Jours", "État")
-            if fr
-            else ("Case", "To do", "Safe date", "Days", "State")
-        ):
-            table.add_column(header, justify="right" if header in {"Jours", "Days"} else "left")
-        for row in result.rows:
-            deadline = row.deadline
-            overdue = deadline.state is State.OVERDUE
-            table.add_row(
-                row.ref,
-                deadline.rule.title.get(lang),
-                when(deadline.due, deadline.due_at, lang),
-                f"{deadline.days_left:+d}",
-                name(f"state.{deadline.state.value}", lang),
-                style="bold red" if overdue else "bold yellow" if deadline.days_left == 0 else "",
-            )
-        console.print(table)
-    for line in skipped:
-        console.print(line, markup=False)
+        notes = Footnotes()
+        rows = _agenda_rows(result, lang, notes)
+        _print_list(out, title, _agenda_layouts(lang), _agenda_block, rows, notes, lang)
+    out.writelines(f"{line}\n" for line in skipped)
+
+
+# --- case set / unset --------------------------------------------------------------------------
 
 
 def render_moves(old: Computation, new: Computation, lang: str, out: TextIO) -> int:
@@ -156,14 +318,15 @@ def render_moves(old: Computation, new: Computation, lang: str, out: TextIO) -> 
     for key in sorted(set(before) | set(after)):
         a, b = before.get(key), after.get(key)
         if a is None and b is not None:
-            lines.append(f"  + {b.rule.title.get(lang)}{sep}{at(b)}")
+            lines.append(("  + ", f"{b.rule.title.get(lang)}{sep}{at(b)}"))
         elif b is None and a is not None:
-            lines.append(f"  - {a.rule.title.get(lang)}{sep}{at(a)}")
+            lines.append(("  - ", f"{a.rule.title.get(lang)}{sep}{at(a)}"))
         elif a is not None and b is not None and a.end != b.end:
-            lines.append(f"  ~ {a.rule.title.get(lang)}{sep}{at(a)} → {at(b)}")
+            lines.append(("  ~ ", f"{a.rule.title.get(lang)}{sep}{at(a)} → {at(b)}"))
     if lines:
+        width = terminal_width(out)
         out.write("Échéances qui changent :\n" if lang == "fr" else "Deadlines that change:\n")
-        out.write("".join(f"{line}\n" for line in lines))
+        out.write("".join(f"{line}\n" for p, text in lines for line in hang(p, text, width)))
     else:
         out.write("Aucune échéance ne change.\n" if lang == "fr" else "No deadline changes.\n")
     return len(lines)

@@ -24,7 +24,10 @@ def show_computation(
     output_format: str,
     explain: bool,
     out: TextIO | None = None,
+    case_ref: str | None = None,
 ) -> None:
+    """`case_ref`: the case shown by `case show` (each row then gives the rule id that
+    `deadlines case done REF RULE` expects)."""
     out = out or sys.stdout
     if output_format == "json":
         from deadlines.report import computation_to_dict
@@ -33,4 +36,4 @@ def show_computation(
     else:
         from rendering.table import render_table
 
-        render_table(computation, lang, explain, out)
+        render_table(computation, lang, explain, out, case_ref)

@@ -1,12 +1,18 @@
 """The human view of a computation: a rich table, then warnings, notes and (optionally) steps.
 
 rich is imported here only, so commands that print JSON never load it.
+
+The table takes the widest layout the terminal holds (rendering/grid.py chooses the widths, rich
+draws them): every column; then the arguable date under the safe one and the law under the
+title; then, when even that does not fit, one block per deadline. Every cell is wrapped here,
+between the units `protect` keeps whole, so rich never has to cut a date. The warnings are listed
+once each, under the table, and marked « *1 » on the rows they concern; the explanation, the
+notes and the warnings wrap to the terminal with a hanging indent.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, timedelta
+from datetime import UTC, time
 from typing import TextIO
 
 from rich.console import Console
@@ -15,32 +21,56 @@ from rich.text import Text as RichText
 
 from deadlines import LAW_AS_OF
 from deadlines.dates import format_long
-from deadlines.engine import Computation, Deadline, State
+from deadlines.engine import Computation, Deadline, ReadingResult, State
 from deadlines.messages import name, render_note, render_step
+from deadlines.report import minutes_left, unknown_facts
 from deadlines.rules.model import Who
-from rendering.words import when
-
-THREE_DAYS = timedelta(days=3)
+from deadlines.text import Text
+from rendering.grid import Column, boxed_overhead, centred, fit
+from rendering.words import (
+    NBSP,
+    Footnotes,
+    hang,
+    mark,
+    protect,
+    terminal_width,
+    time_left,
+    unknown_flags,
+    when,
+    wrap,
+)
 
 HEADERS = {
     "fr": (
         "#",
         "À faire / événement",
         "Date prudente",
-        "Soutenable",
-        "Jours",
+        "Date soutenable",
+        "Reste",
         "État",
-        "Base (sûreté)",
+        "Texte (fiabilité)",
     ),
-    "en": ("#", "To do / event", "Safe date", "Arguable", "Days", "State", "Basis (certainty)"),
+    "en": ("#", "To do / event", "Safe date", "Arguable date", "Left", "State", "Law (certainty)"),
 }
 LABELS = {
     "fr": {
         "title": "Échéances — territoire {territory} ({zone}) — au {as_of}",
-        "trigger": "déclencheur : {event}, {day}",
-        "readings": "Lectures :",
-        "steps_safe": "Calcul de la date prudente ({reading}) :",
-        "steps_latest": "Calcul de la date soutenable ({reading}) :",
+        "start": "point de départ : {event}, {day}",
+        "readings": "Interprétations possibles :",
+        "from": "compté depuis : {event}",
+        "disputed_holidays": "jours fériés contestés comptés comme fériés",
+        "if": "si {row}",
+        "is_safe": "← date prudente",
+        "is_latest": "← date soutenable",
+        "steps_safe": "Calcul de la date prudente :",
+        "steps_latest": "Calcul de la date soutenable :",
+        "safe": "date prudente : {day}",
+        "arguable": "date soutenable : {day}",
+        "left": "reste : {left} — {state}",
+        "law": "texte : {law}",
+        "rule": "règle : {rule}",
+        "done": "Pour marquer une échéance faite : « deadlines case done {ref} RÈGLE », par "
+        "exemple « deadlines case done {ref} {example} ».",
         "warnings": "Avertissements",
         "notes": "Remarques",
         "none": "Aucune échéance.",
@@ -50,10 +80,22 @@ LABELS = {
     },
     "en": {
         "title": "Deadlines — territory {territory} ({zone}) — as of {as_of}",
-        "trigger": "trigger: {event}, {day}",
-        "readings": "Readings:",
-        "steps_safe": "How the safe date is counted ({reading}):",
-        "steps_latest": "How the arguable date is counted ({reading}):",
+        "start": "counted from: {event}, {day}",
+        "readings": "Possible readings:",
+        "from": "counted from: {event}",
+        "disputed_holidays": "disputed holidays counted as holidays",
+        "if": "if {row}",
+        "is_safe": "← safe date",
+        "is_latest": "← arguable date",
+        "steps_safe": "How the safe date is counted:",
+        "steps_latest": "How the arguable date is counted:",
+        "safe": "safe date: {day}",
+        "arguable": "arguable date: {day}",
+        "left": "left: {left} — {state}",
+        "law": "law: {law}",
+        "rule": "rule: {rule}",
+        "done": "To mark a deadline done: 'deadlines case done {ref} RULE', for example "
+        "'deadlines case done {ref} {example}'.",
         "warnings": "Warnings",
         "notes": "Notes",
         "none": "No deadline.",
@@ -62,19 +104,6 @@ LABELS = {
         "the arguable date is only a fallback argument.",
     },
 }
-
-
-def _time_left(deadline: Deadline, computation: Computation) -> str:
-    """Days left; for an hour deadline within three days, hours and minutes left."""
-    now, due_at = computation.now, deadline.due_at
-    if now is None or due_at is None:
-        return f"{deadline.days_left:+d}"
-    # In UTC: datetimes of one zone subtract by wall time, wrong across a DST change.
-    left = deadline.end - now.astimezone(UTC)
-    if timedelta(0) <= left < THREE_DAYS:
-        minutes = int(left.total_seconds() // 60)
-        return f"{minutes // 60} h {minutes % 60:02d}"
-    return f"{deadline.days_left:+d}"
 
 
 def _state_label(deadline: Deadline, lang: str) -> str:
@@ -93,104 +122,272 @@ def _row_style(deadline: Deadline) -> str:
     return ""
 
 
-def render_table(computation: Computation, lang: str, explain: bool, out: TextIO) -> None:
+def _started(deadline: Deadline, lang: str) -> str:
+    """« (dépôt de la demande : 05/10/2026) »: the start of the safe reading. With a disputed
+    start (certificate) it is the earlier event, which is what the safe date is counted from."""
+    start = deadline.evaluation.safe.start
+    day = f"{start.at:%d/%m/%Y}" + (f" {start.time:%H:%M}" if start.time else "")
+    sep = " : " if lang == "fr" else ": "
+    return f"({name(f'event.{start.kind.value}', lang)}{sep}{day})"
+
+
+class _Row:
+    """The words of one deadline, in every layout."""
+
+    def __init__(
+        self,
+        number: int,
+        deadline: Deadline,
+        computation: Computation,
+        lang: str,
+        notes: Footnotes,
+        rule_ids: bool,
+    ) -> None:
+        labels = LABELS[lang]
+        evaluation = deadline.evaluation
+        self.style = _row_style(deadline)
+        marks = "".join(
+            f" {mark(notes.add(render_note(w, lang), str(number)))}" for w in deadline.warnings
+        )
+        self.number = str(number)
+        self.title = deadline.rule.title.get(lang) + marks
+        self.started = protect(_started(deadline, lang))
+        self.rule = labels["rule"].format(rule=deadline.rule.id) if rule_ids else ""
+        self.flags = unknown_flags(unknown_facts(deadline.warnings), lang)
+        self.safe = protect(when(deadline.due, deadline.due_at, lang))
+        self.arguable = (
+            protect(when(deadline.latest, deadline.latest_at, lang))
+            if evaluation.latest_reading.end != evaluation.safe.end
+            else ""
+        )
+        now = computation.now.astimezone(UTC) if computation.now is not None else None
+        self.left = protect(time_left(deadline.days_left, minutes_left(deadline.listed, now), lang))
+        self.state = _state_label(deadline, lang)
+        self.basis = protect(evaluation.basis[0])
+        self.certainty = f"({name(f'status.{evaluation.status.value}', lang)})"
+        self.law = f"{self.basis} {self.certainty}"
+
+    def what(self, *more: str) -> str:
+        return "\n".join(line for line in (self.title, self.started, self.rule, *more) if line)
+
+    def cells(self, layout: str, lang: str) -> tuple[str, ...]:
+        safe = "\n".join(line for line in (self.flags, self.safe) if line)
+        if layout == "full":
+            return (
+                self.number,
+                self.what(),
+                safe,
+                self.arguable or "—",
+                self.left,
+                self.state,
+                f"{self.basis}\n{self.certainty}",
+            )
+        arguable = LABELS[lang]["arguable"].format(day=self.arguable) if self.arguable else ""
+        return (
+            self.number,
+            self.what(self.law),
+            "\n".join(line for line in (safe, arguable) if line),
+            self.left,
+            self.state,
+        )
+
+    def block(self, lang: str) -> list[tuple[str, str]]:
+        """(prefix, text) lines of the deadline as a block."""
+        labels = LABELS[lang]
+        lines = [(f"{self.number}. ", self.title)]
+        for text in (self.started, self.rule, self.flags):
+            if text:
+                lines.append(("   ", text))
+        lines.append(("   ", labels["safe"].format(day=self.safe)))
+        if self.arguable:
+            lines.append(("   ", labels["arguable"].format(day=self.arguable)))
+        lines.append(("   ", labels["left"].format(left=self.left, state=self.state)))
+        lines.append(("   ", labels["law"].format(law=self.law)))
+        return lines
+
+
+def _columns(lang: str, layout: str) -> list[Column]:
+    number, what, safe, arguable, left, state, law = HEADERS[lang]
+    if layout == "full":
+        return [
+            Column(number, right=True),
+            Column(what, floor=22),
+            Column(safe),
+            Column(arguable),
+            Column(left, right=True),
+            Column(state),
+            Column(law, floor=14),
+        ]
+    return [
+        Column(number, right=True),
+        Column(what, floor=22),
+        Column(safe),
+        Column(left, right=True),
+        Column(state),
+    ]
+
+
+def _print_lines(console: Console, lines: list[str], style: str = "") -> None:
+    for line in lines:
+        console.print(RichText(line, style=style), soft_wrap=True)
+
+
+def render_table(
+    computation: Computation,
+    lang: str,
+    explain: bool,
+    out: TextIO,
+    case_ref: str | None = None,
+) -> None:
+    """The deadlines of `computation`; `case_ref` (case show) adds the rule id of each deadline,
+    which `deadlines case done REF RULE` expects."""
     # A terminal gets its own width; a file or a pipe gets 120 columns rather than rich's 80,
     # unless COLUMNS says otherwise.
-    width = None if out.isatty() or "COLUMNS" in os.environ else 120
-    # No console markup and no :emoji: codes: no text shown here contains either (the tests
-    # render every golden case both ways), and rich then neither parses each cell nor loads its
-    # table of 3,600 emoji (~4 ms at start-up).
+    width = None if out.isatty() else terminal_width(out)
+    # No console markup and no :emoji: codes: every text is given as rich Text, and rich then
+    # neither parses it nor loads its table of 3,600 emoji (~4 ms at start-up).
     console = Console(
         file=out, highlight=False, soft_wrap=False, width=width, markup=False, emoji=False
     )
+    width = console.width
     labels = LABELS[lang]
     where = computation.case.where
-    title = labels["title"].format(
-        territory=where.code,
-        zone=name(f"zone.{where.time_zone}", lang),
-        as_of=format_long(computation.as_of, lang),
+    title = protect(
+        labels["title"].format(
+            territory=where.code,
+            zone=name(f"zone.{where.time_zone}", lang),
+            as_of=format_long(computation.as_of, lang),
+        )
     )
-    table = Table(title=title, show_lines=False, expand=False)
-    for index, header in enumerate(HEADERS[lang]):
-        table.add_column(header, justify="right" if index in {0, 4} else "left")
-    references: list[tuple[int, list[str]]] = []
-    for number, deadline in enumerate(computation.deadlines, start=1):
-        safe_end, latest_end = deadline.end, deadline.evaluation.latest_reading.end
-        arguable = (
-            when(deadline.latest, deadline.latest_at, lang) if latest_end != safe_end else "—"
-        )
-        # The start of the safe reading: with a disputed start (certificate) it is the earlier
-        # event, which is what the safe date is counted from.
-        trigger = deadline.evaluation.safe.start
-        started = f"{trigger.at:%d/%m/%Y}" + (f" {trigger.time:%H:%M}" if trigger.time else "")
-        what = (
-            f"{deadline.rule.title.get(lang)}\n"
-            f"({name(f'event.{trigger.kind.value}', lang)} : {started})"
-            if lang == "fr"
-            else f"{deadline.rule.title.get(lang)}\n"
-            f"({name(f'event.{trigger.kind.value}', lang)}: {started})"
-        )
-        table.add_row(
-            str(number),
-            what,
-            when(deadline.due, deadline.due_at, lang),
-            arguable,
-            _time_left(deadline, computation),
-            _state_label(deadline, lang),
-            f"{deadline.evaluation.basis[0]}\n"
-            f"({name(f'status.{deadline.evaluation.status.value}', lang)})",
-            style=_row_style(deadline),
-        )
-        if deadline.warnings:
-            references.append((number, [render_note(w, lang) for w in deadline.warnings]))
-    if computation.deadlines:
-        console.print(table)
+    notes = Footnotes()
+    rows = [
+        _Row(number, deadline, computation, lang, notes, case_ref is not None)
+        for number, deadline in enumerate(computation.deadlines, start=1)
+    ]
+    if not rows:
+        console.print(RichText(labels["none"]))
     else:
-        console.print(labels["none"])
-    if references:
+        _print_rows(console, rows, title, lang, width)
+    if notes.numbers:
         console.print(RichText(labels["warnings"], style="bold"))
-        for number, lines in references:
-            for line in lines:
-                console.print(f"  [{number}] {line}", markup=False)
+        _print_lines(console, notes.lines(width, lang, with_concerns=False))
     if computation.notes:
         console.print(RichText(labels["notes"], style="bold"))
         for note in dict.fromkeys(render_note(n, lang) for n in computation.notes):
-            console.print(f"  - {note}", markup=False)
+            _print_lines(console, hang("  - ", note, width))
+    if case_ref is not None and computation.deadlines:
+        example = next(
+            (d for d in computation.deadlines if d.rule.must_act), computation.deadlines[0]
+        )
+        # A command is never split across lines: it is copied as a whole.
+        done = (
+            labels["done"]
+            .format(ref=case_ref.replace(" ", NBSP), example=example.rule.id)
+            .replace("deadlines case done ", f"deadlines{NBSP}case{NBSP}done{NBSP}")
+        )
+        done = done.replace(f"{NBSP}{case_ref} ", f"{NBSP}{case_ref}{NBSP}")
+        _print_lines(console, hang("", done, width))
     if explain:
         for number, deadline in enumerate(computation.deadlines, start=1):
-            # Plain text: rich would re-wrap the numbered steps without their indentation.
-            out.write("\n" + render_explanation(number, deadline, lang) + "\n")
+            console.print()
+            _print_lines(console, explanation_lines(number, deadline, lang, width))
     console.print()
-    console.print(RichText(labels["disclaimer"].format(law=LAW_AS_OF), style="italic"))
+    disclaimer = labels["disclaimer"].format(law=LAW_AS_OF)
+    _print_lines(console, hang("", disclaimer, width), style="italic")
 
 
-def render_explanation(number: int, deadline: Deadline, lang: str) -> str:
-    """The numbered steps under one deadline, as plain text."""
+def _print_rows(console: Console, rows: list[_Row], title: str, lang: str, width: int) -> None:
+    for layout in ("full", "compact"):
+        columns = _columns(lang, layout)
+        cells = [row.cells(layout, lang) for row in rows]
+        widths = fit(columns, cells, width)
+        if widths is None:
+            continue
+        table_width = sum(widths) + boxed_overhead(len(widths))
+        table = Table(
+            title=RichText("\n".join(centred(title, table_width))),
+            show_lines=False,
+            expand=False,
+        )
+        for column, w in zip(columns, widths, strict=True):
+            table.add_column(
+                RichText("\n".join(wrap(column.header, w))),
+                justify="right" if column.right else "left",
+                width=w,
+                no_wrap=True,
+            )
+        for row, texts in zip(rows, cells, strict=True):
+            table.add_row(
+                *(RichText("\n".join(wrap(t, w))) for t, w in zip(texts, widths, strict=True)),
+                style=row.style,
+            )
+        console.print(table)
+        return
+    _print_lines(console, centred(title, width))
+    for row in rows:
+        for index, (prefix, text) in enumerate(row.block(lang)):
+            _print_lines(console, hang(prefix, text, width), row.style if index == 0 else "")
+
+
+def _reading_line(
+    reading: ReadingResult, deadline: Deadline, lang: str, starts: bool, rows: bool
+) -> str:
+    """« jeudi 5 novembre 2026 : stricte : échéance, sans report ; compté depuis : dépôt de la
+    demande ← date prudente »: a reading in words (its id is in the JSON)."""
     labels = LABELS[lang]
     evaluation = deadline.evaluation
-    lines = [
-        f"[{number}] {deadline.rule.title.get(lang)} ({deadline.rule.id}) — "
-        + labels["trigger"].format(
-            event=name(f"event.{deadline.trigger.kind.value}", lang),
-            day=format_long(deadline.trigger.at, lang)
-            + (f" {deadline.trigger.time:%H:%M}" if deadline.trigger.time else ""),
-        ),
-        "    " + labels["readings"],
-    ]
+    parts = [reading.reading.label.get(lang)]
+    if starts:
+        parts.append(labels["from"].format(event=name(f"event.{reading.start.kind.value}", lang)))
+    if rows and reading.steps and reading.steps[0].message.startswith("step.regime"):
+        row = reading.steps[0].param_dict().get("row")
+        if isinstance(row, Text):
+            parts.append(labels["if"].format(row=row.get(lang)))
+    if reading.with_disputed_holidays:
+        parts.append(labels["disputed_holidays"])
+    text = f"{when(reading.due, reading.at, lang)}{' : ' if lang == 'fr' else ': '}"
+    text += " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+    if reading is evaluation.safe:
+        text += " " + labels["is_safe"]
+    elif reading is evaluation.latest_reading and reading.end != evaluation.safe.end:
+        text += " " + labels["is_latest"]
+    return text
+
+
+def _clock(at: time, lang: str) -> str:
+    """« à 10 h 30 », " at 10:30": a time of day as the instants are written."""
+    return f" à {at.hour} h {at.minute:02d}" if lang == "fr" else f" at {at:%H:%M}"
+
+
+def explanation_lines(number: int, deadline: Deadline, lang: str, width: int) -> list[str]:
+    """The readings and numbered steps under one deadline, wrapped to `width` with a hanging
+    indent. The heading names the start of the safe reading, as the row does."""
+    labels = LABELS[lang]
+    evaluation = deadline.evaluation
+    start = evaluation.safe.start
+    heading = f"{deadline.rule.title.get(lang)} — " + labels["start"].format(
+        event=name(f"event.{start.kind.value}", lang),
+        day=format_long(start.at, lang) + (_clock(start.time, lang) if start.time else ""),
+    )
+    lines = hang(f"[{number}] ", heading, width)
+    lines.append("    " + labels["readings"])
+    starts = len({r.start.kind for r in evaluation.readings}) > 1
+    rows = len({r.id.split("/")[0] for r in evaluation.readings if "/" in r.id}) > 1
     for reading in evaluation.readings:
-        lines.append(
-            f"      - {when(reading.due, reading.at, lang)}{' : ' if lang == 'fr' else ': '}"
-            f"{reading.reading.label.get(lang)}"
-            f" [{reading.id}]"
-        )
+        lines.extend(hang("      - ", _reading_line(reading, deadline, lang, starts, rows), width))
     shown = [(labels["steps_safe"], evaluation.safe)]
     if evaluation.latest_reading.end != evaluation.safe.end:
         shown.append((labels["steps_latest"], evaluation.latest_reading))
-    for heading, reading in shown:
-        lines.append("    " + heading.format(reading=reading.id))
+    for heading_text, reading in shown:
+        lines.append("    " + heading_text)
         for index, step in enumerate(reading.steps, start=1):
             citation = f" [{step.citation}]" if step.citation else ""
-            lines.append(f"      {index}. {render_step(step, lang)}{citation}")
+            lines.extend(hang(f"      {index}. ", f"{render_step(step, lang)}{citation}", width))
     for note in evaluation.notes:
-        lines.append(f"    * {render_note(note, lang)}")
-    return "\n".join(lines)
+        lines.extend(hang("    * ", render_note(note, lang), width))
+    return lines
+
+
+def render_explanation(number: int, deadline: Deadline, lang: str, width: int = 10_000) -> str:
+    """The numbered steps under one deadline, as plain text (unwrapped by default)."""
+    return "\n".join(explanation_lines(number, deadline, lang, width))
