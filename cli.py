@@ -284,12 +284,8 @@ def compute(
 ) -> None:
     """Calcule toutes les échéances d'un dossier à partir de ses dates clés.
 
-    --filed : dépôt de la demande (ANEF ou guichet). --certificate-available : certificat
-    médical mis à disposition dans l'espace ANEF. --asylum-registered : enregistrement de la
-    demande d'asile. --certificate-received : certificat reçu par l'OFII (accusé de
-    réception). --refusal-notified : refus de titre notifié seul (un refus notifié le même
-    jour que l'OQTF suit le délai de l'OQTF). --permit-expires : expiration du titre ou de
-    l'APS.
+    Chaque date saisie (options ci-dessous) donne les échéances qu'elle déclenche, avec la
+    date prudente à respecter, leur base légale et, avec --explain, le détail du calcul.
     """
     from deadlines.clock import case_reference
     from deadlines.engine import compute as compute_deadlines
@@ -585,7 +581,8 @@ def case_show(
         if not record.case.events:
             _say("Aucune date saisie.", "No date entered.", lang, err=False)
             return
-        show_computation(_compute_case(record.case, as_of, record), lang, output_format, explain)
+        computation = _compute_case(record.case, as_of, record)
+        show_computation(computation, lang, output_format, explain, case_ref=ref)
 
 
 @case_app.command("list", cls=Command)
@@ -599,7 +596,7 @@ def case_list(
     db: Db = None,
 ) -> None:
     """Les dossiers, avec leur prochaine échéance et leurs retards."""
-    from caseload.cases import load_case_rows
+    from caseload.cases import case_list_to_dict, load_case_rows
     from deadlines.clock import caseload_reference
     from rendering.progress import computing, progress_bar
 
@@ -614,7 +611,7 @@ def case_list(
         if output_format == "json":
             from rendering.output import json_text
 
-            typer.echo(json_text({"schema": 2, "cases": rows}))
+            typer.echo(json_text(case_list_to_dict(rows)))
             return
         from rendering.caseload import render_case_list
 
@@ -953,6 +950,7 @@ def import_csv(
             "enregistrée) ; sans cette option, une référence existante est une erreur.",
         ),
     ] = False,
+    accept_unlikely: AcceptUnlikely = False,
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
@@ -972,10 +970,10 @@ def import_csv(
         table = None
         if not store_path(db).exists():  # a file with errors creates no store
             table = read_table(path, stdin)
-            validate(None, table, update)
+            validate(None, table, update, accept_unlikely)
         with creating(db, lang) as connection:  # a damaged store is said first
             table = table or read_table(path, stdin)
-            rows = validate(connection, table, update)
+            rows = validate(connection, table, update, accept_unlikely)
             with progress_bar("import") as report:
                 step = None if report is None else lambda n: report(n, len(rows))
                 outcome = write(connection, rows, table.encoding, step)

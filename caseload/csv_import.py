@@ -346,13 +346,18 @@ def updated_case(case: Case, entered: Entered) -> Case:
 
 
 def validate(
-    connection: sqlite3.Connection | None, table: Table, update: bool = False
+    connection: sqlite3.Connection | None,
+    table: Table,
+    update: bool = False,
+    accept_unlikely: bool = False,
 ) -> list[Row]:
     """Every row checked against the store (None: there is none yet); CsvErrors listing every
-    problem, with its line and column, when any row is wrong."""
+    problem, with its line and column, when any row is wrong. A reference that reads like a
+    person's name is one, unless `accept_unlikely` (deadlines.plausible)."""
     from calendars.plan import parse_ref
     from caseload.store import exists, get
     from deadlines.entered import build_case
+    from deadlines.plausible import looks_like_a_name
 
     ids, errors = _columns(table.header)
     for required in ("ref", "territory"):
@@ -380,6 +385,8 @@ def validate(
         ref = by_column["ref"].strip()
         try:
             parse_ref(ref)
+            if looks_like_a_name(ref) and not accept_unlikely:
+                raise InputError("ref.looks-like-a-name", field="ref", value=ref)
             if ref in seen:
                 raise InputError("import.duplicate", field="ref", value=ref, line=seen[ref])
             seen[ref] = line

@@ -168,8 +168,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "input.date-ahead": {
         "fr": "{option} : le {value} est dans le futur ; faute de frappe sur l'année ? "
         "(--accept-unlikely si c'est exact)",
-        "en": "{option}: {value} lies ahead; a mistyped year? (--accept-unlikely if it is "
-        "right)",
+        "en": "{option}: {value} lies ahead; a mistyped year? (--accept-unlikely if it is right)",
     },
     "done.future": {
         "fr": "{option} : le {day} n'est pas encore arrivé (date de référence : {as_of}) ; une "
@@ -239,8 +238,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "was written.",
     },
     "output.write": {
-        "fr": "impossible d'écrire sur la sortie standard ({reason}) ; rien n'a été "
-        "enregistré.",
+        "fr": "impossible d'écrire sur la sortie standard ({reason}) ; rien n'a été enregistré.",
         "en": "cannot write to standard output ({reason}); nothing was saved.",
     },
     "db.tightened": {
@@ -475,8 +473,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "backup.exists": {
         "fr": "{option} : « {value} » existe déjà ; choisissez un autre nom, ou --force pour le "
         "remplacer.",
-        "en": "{option}: '{value}' already exists; choose another name, or --force to replace "
-        "it.",
+        "en": "{option}: '{value}' already exists; choose another name, or --force to replace it.",
     },
     "backup.same-file": {
         "fr": "{option} : « {value} » est la base elle-même ; la copie doit aller ailleurs.",

@@ -35,7 +35,7 @@ ANALOGY_642 = "CPC art. 642 al. 2 (par analogie)"
 # the strict date is the safe one, the CPC 642 analogy the fallback argument.
 STRICT = Reading(
     "strict",
-    Text("stricte : échéance, sans report", "strict: the échéance, no extension"),
+    Text("stricte : échéance, sans report", "strict: the normal end date, no extension"),
     Method.STRICT,
 )
 EXTENDED = Reading(
@@ -62,7 +62,7 @@ FRANC = Reading(
     "franc",
     Text(
         "délai franc, formule du Conseil d'État (échéance + 1 jour, puis report)",
-        "délai franc, Conseil d'État formula (échéance + 1 day, then extension)",
+        "délai franc, Conseil d'État formula (normal end date + 1 day, then extension)",
     ),
     Method.FRANC,
     ("CE 5 oct. 2018 n° 409579", "CPC art. 642"),
@@ -558,7 +558,7 @@ NON_FRANC_MONTH = Reading(
     "non-franc",
     Text(
         "non franc : l'échéance, sans report (aucune décision du Conseil d'État sur ce délai)",
-        "not franc: the échéance, no extension (no Conseil d'État ruling on this deadline)",
+        "not franc: the normal end date, no extension (no Conseil d'État ruling on this deadline)",
     ),
     Method.STRICT,
 )
@@ -584,7 +584,7 @@ FRANC_DAYS = Reading(
     "franc",
     Text(
         "délai franc : échéance + 1 jour, puis report (CE avis Hoseini)",
-        "délai franc: échéance + 1 day, then extension (CE avis Hoseini)",
+        "délai franc: normal end date + 1 day, then extension (CE avis Hoseini)",
     ),
     Method.FRANC,
     ("CE avis 30 juill. 2021 Hoseini n° 452878", "CPC art. 642"),

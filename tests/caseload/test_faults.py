@@ -323,3 +323,13 @@ def test_an_export_to_a_full_standard_output_records_nothing(store: Path, tmp_pa
         preexec_fn=lambda: os.close(1),
     )
     assert (closed.returncode, closed.stderr.count("\n")) == (2, 1), closed.stderr
+
+
+def test_import_refuses_a_reference_that_reads_like_a_name(db: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "cases.csv"
+    csv.write_text("ref,territory,application-filed\nMme Diallo,75,01/10/2024\n", encoding="utf-8")
+    refused = deadlines(db, "import", str(csv))
+    assert refused.exit_code == 2
+    assert "ressemble au nom d'une personne" in refused.stderr
+    assert not db.exists()
+    assert ok(db, "import", str(csv), "--accept-unlikely").exit_code == 0

@@ -143,12 +143,9 @@ def test_an_unknown_regime_is_said_before_the_date_in_the_lists(tmp_path: Path) 
     assert doc["rows"][0]["unknown_facts"] == ["oqtf-decided"]
 
 
-# --- what cli.py is to pass on (the renderer's side is tested above and in test_rendering_compute)
+# --- what cli.py passes on (the renderer's side is tested above and in test_rendering_compute)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="cli.py prints case_list_to_dict(rows) for case list --format json"
-)
 def test_case_list_json_says_its_schema(hours: Path) -> None:
     from caseload.cases import CASE_LIST_SCHEMA
 
@@ -156,7 +153,6 @@ def test_case_list_json_says_its_schema(hours: Path) -> None:
     assert _json(hours, "case", "list", *BEFORE)["schema"] == CASE_LIST_SCHEMA
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py passes case_ref=ref to show_computation")
 def test_case_show_gives_each_rule_id(hours: Path) -> None:
     shown = _run(hours, "case", "show", "H-1", *BEFORE).stdout
     assert "règle : oqtf-appeal" in shown

@@ -134,11 +134,6 @@ def test_english_says_the_end_date_in_english() -> None:
     assert "the day after the normal end date" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reading labels of deadlines/rules/catalogue.py (« strict: the échéance, no "
-    "extension »): not the renderer's file; reported to be changed there",
-)
 def test_no_french_word_in_english_reading_labels() -> None:
     out = compute_out(*DEMO, "--explain", "--lang", "en")
     assert "the échéance" not in out

@@ -84,6 +84,11 @@ SINGLE: dict[str, str] = {
     "err-ref-without-ics": "compute --filed 01/01/2025 --ref X",
     "err-custody-without-oqtf": "compute --filed 01/01/2025 --custody retention",
     "err-unknown-command": "frobnicate",
+    "err-unknown-command-en": "frobnicate --lang en",
+    "err-missing-argument": "case show",
+    "err-ics-stdout-json": f"compute {DEMO} --ics - --ref P-1 --format json",
+    "help-short-en": "compute -h --lang en",
+    "version-short": "-V",
 }
 
 # A caseload session: one store, commands in order (name, words after `deadlines`).
@@ -162,8 +167,9 @@ def _run(words: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedP
     )
 
 
-def _shown(words: str, result: subprocess.CompletedProcess[bytes]) -> str:
-    # The clock time a case was last changed is the only output that depends on when it runs.
+def _shown(words: str, result: subprocess.CompletedProcess[bytes], cwd: Path) -> str:
+    # The clock time a case was last changed and the test's own folder are the only outputs
+    # that depend on when and where it runs.
     return re.sub(
         r'"updated": "[0-9T:+-]+"',
         '"updated": "(now)"',
@@ -171,10 +177,10 @@ def _shown(words: str, result: subprocess.CompletedProcess[bytes]) -> str:
         + result.stdout.decode("utf-8", "backslashreplace")
         + "--- stderr\n"
         + result.stderr.decode("utf-8", "backslashreplace"),
-    )
+    ).replace(str(cwd), "$TMP")
 
 
-def _store_dump(db: Path) -> str:
+def _store_dump(db: Path, cwd: Path) -> str:
     """The store's schema and its lasting content (no clock times, no memo)."""
     connection = sqlite3.connect(db)
     try:
@@ -193,14 +199,15 @@ def _store_dump(db: Path) -> str:
             "done": "SELECT c.ref, d.rule, d.trigger_kind, d.trigger_rank, d.on_day FROM done d "
             "JOIN cases c ON c.id = d.case_id ORDER BY 1, 2",
             "changes": "SELECT os_user, ref, what, old, new FROM changes ORDER BY id",
-            "exported": "SELECT ref, hex(events), hex(sequences), hex(cancelled), zones "
-            "FROM exported ORDER BY ref",
+            "exported_calendars": "SELECT id, output, scope FROM exported_calendars ORDER BY id",
+            "exported": "SELECT calendar, ref, hex(events), hex(sequences), hex(cancelled), "
+            "zones FROM exported ORDER BY calendar, ref",
             "exported_text": "SELECT id, text FROM exported_text ORDER BY id",
         }
         for table, query in queries.items():
             lines.append(f"--- {table}")
             lines += [repr(tuple(row)) for row in connection.execute(query)]
-        return "\n".join(lines) + "\n"
+        return ("\n".join(lines) + "\n").replace(str(cwd), "$TMP")
     finally:
         connection.close()
 
@@ -218,7 +225,7 @@ def _check(name: str, text: str) -> None:
 @pytest.mark.parametrize("name", sorted(SINGLE))
 def test_single_command(name: str, tmp_path: Path) -> None:
     words = SINGLE[name]
-    _check(f"single-{name}", _shown(words, _run(words, tmp_path)))
+    _check(f"single-{name}", _shown(words, _run(words, tmp_path), tmp_path))
 
 
 def test_caseload_session(tmp_path: Path) -> None:
@@ -228,10 +235,10 @@ def test_caseload_session(tmp_path: Path) -> None:
     shown = []
     for step, words in SESSION:
         result = _run(words, tmp_path, db)
-        shown.append(f"=== {step}\n" + _shown(words, result))
+        shown.append(f"=== {step}\n" + _shown(words, result, tmp_path))
         for written in ("out.ics", "one.ics"):
             path = tmp_path / written
             if path.exists() and f"-o {written}" in words:
                 shown.append(f"--- file {written}\n" + path.read_bytes().decode("utf-8"))
-    shown.append("=== store\n" + _store_dump(db))
+    shown.append("=== store\n" + _store_dump(db, tmp_path))
     _check("caseload-session", "\n".join(shown))
