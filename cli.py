@@ -844,7 +844,10 @@ def export(
             f"unchanged {c['unchanged']}, cancelled {c['cancelled']}"
         )
         if dry_run:
-            _show_dry_run(job.changes, where, totals_fr, totals_en, lang)
+            from rendering.caseload import render_dry_run
+
+            totals = totals_fr if lang == "fr" else totals_en
+            render_dry_run(job.changes, where, totals, lang, sys.stdout)
             return
         _say(
             f"Agenda écrit : {where} ({totals_fr} ; {size} octets)",
@@ -877,44 +880,6 @@ def _write_stdout(chunks: Iterator[bytes]) -> int:
             "ics.write", field="output", value="-", reason=error.strerror or str(error)
         ) from None
     return written
-
-
-def _show_dry_run(
-    changes: list[tuple[str, int, int, int, int]],
-    where: str,
-    totals_fr: str,
-    totals_en: str,
-    lang: str,
-) -> None:
-    """`export --dry-run`: each case the export would change, then the totals (stdout)."""
-    changed = [c for c in changes if c[1] or c[2] or c[4]]
-    heads = (
-        ("dossier", "nouveaux", "modifiés", "inchangés", "annulés")
-        if lang == "fr"
-        else ("case", "new", "changed", "unchanged", "cancelled")
-    )
-    _say(
-        f"Export à blanc vers {where} : rien n'est écrit ni enregistré.",
-        f"Dry run for {where}: nothing is written or recorded.",
-        lang,
-        err=False,
-    )
-    if changed:
-        width = max(len(heads[0]), *(len(c[0]) for c in changed))
-        numbers = [len(h) for h in heads[1:]]
-        typer.echo(heads[0].ljust(width) + "".join(f"  {h}" for h in heads[1:]))
-        for ref, *counts in changed:
-            typer.echo(
-                ref.ljust(width)
-                + "".join(f"  {n:>{w}}" for n, w in zip(counts, numbers, strict=True))
-            )
-    unchanged = len(changes) - len(changed)
-    _say(
-        f"Total : {totals_fr} ; {unchanged} dossier(s) sans changement.",
-        f"Total: {totals_en}; {unchanged} case(s) unchanged.",
-        lang,
-        err=False,
-    )
 
 
 def _import_columns() -> str:

@@ -330,3 +330,35 @@ def render_moves(old: Computation, new: Computation, lang: str, out: TextIO) -> 
     else:
         out.write("Aucune échéance ne change.\n" if lang == "fr" else "No deadline changes.\n")
     return len(lines)
+
+
+def render_dry_run(
+    changes: list[tuple[str, int, int, int, int]], where: str, totals: str, lang: str, out: TextIO
+) -> None:
+    """`export --dry-run`: each case the export would change (new, changed, unchanged,
+    cancelled events), then the totals."""
+    changed = [c for c in changes if c[1] or c[2] or c[4]]
+    fr = lang == "fr"
+    heads = (
+        ("dossier", "nouveaux", "modifiés", "inchangés", "annulés")
+        if fr
+        else ("case", "new", "changed", "unchanged", "cancelled")
+    )
+    out.write(
+        f"Export à blanc vers {where} : rien n'est écrit ni enregistré.\n"
+        if fr
+        else f"Dry run for {where}: nothing is written or recorded.\n"
+    )
+    if changed:
+        width = max(len(heads[0]), *(len(c[0]) for c in changed))
+        numbers = [len(h) for h in heads[1:]]
+        out.write(heads[0].ljust(width) + "".join(f"  {h}" for h in heads[1:]) + "\n")
+        for ref, *counts in changed:
+            cells = "".join(f"  {n:>{w}}" for n, w in zip(counts, numbers, strict=True))
+            out.write(ref.ljust(width) + cells + "\n")
+    unchanged = len(changes) - len(changed)
+    out.write(
+        f"Total : {totals} ; {unchanged} dossier(s) sans changement.\n"
+        if fr
+        else f"Total: {totals}; {unchanged} case(s) unchanged.\n"
+    )
