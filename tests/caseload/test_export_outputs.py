@@ -20,7 +20,7 @@ import pytest
 from caseload.db import connect
 from tests.calendars.khal_harness import _run, import_and_list, write_config
 from tests.caseload.helpers import assert_one_line_error, deadlines, ok, rows
-from tests.caseload.test_export_sync import AS_OF, COUNTS, Export, _of, _parse
+from tests.caseload.test_export_sync import AS_OF, COUNTS, Export, _of, _parse, add_three_cases
 from tests.caseload.test_export_sync import export as export_to
 
 
@@ -59,23 +59,7 @@ def main_state(db: Path, main: Path) -> list[tuple[object, ...]]:
 
 @pytest.fixture
 def caseload(db: Path) -> Path:
-    ok(db, "case", "add", "A1", "--filed", "15/01/2025", "--ofii-request", "01/02/2025", *AS_OF)
-    ok(db, "case", "add", "B2", "--filed", "20/01/2025", "--territory", "974", *AS_OF)
-    ok(
-        db,
-        "case",
-        "add",
-        "C3",
-        "--oqtf-notified",
-        "2025-03-04 10:30",
-        "--oqtf-decided",
-        "2025-03-01",
-        "--no-departure-period",
-        "--custody",
-        "retention",
-        *AS_OF,
-    )
-    return db
+    return add_three_cases(db)
 
 
 @pytest.fixture

@@ -104,8 +104,8 @@ def _of(events: dict[str, Vevent], ref: str) -> dict[str, Vevent]:
     return {uid: e for uid, e in events.items() if e.summary.split("] ")[0].endswith(f"[{ref}")}
 
 
-@pytest.fixture
-def caseload(db: Path) -> Path:
+def add_three_cases(db: Path) -> Path:
+    """Three cases: two in an administrative phase (Paris, Réunion), one OQTF in rétention."""
     ok(db, "case", "add", "A1", "--filed", "15/01/2025", "--ofii-request", "01/02/2025", *AS_OF)
     ok(db, "case", "add", "B2", "--filed", "20/01/2025", "--territory", "974", *AS_OF)
     ok(
@@ -123,6 +123,11 @@ def caseload(db: Path) -> Path:
         *AS_OF,
     )
     return db
+
+
+@pytest.fixture
+def caseload(db: Path) -> Path:
+    return add_three_cases(db)
 
 
 @pytest.fixture
