@@ -402,6 +402,7 @@ def case_add(
     from calendars.plan import parse_ref
     from caseload import store
     from deadlines.clock import case_reference
+    from deadlines.engine import compute as compute_deadlines
     from deadlines.entered import build_case, parse_events
     from deadlines.plausible import check_events, check_ref
     from rendering.output import show_computation
@@ -413,7 +414,7 @@ def case_add(
         unlikely = check_ref(checked) + check_events(parse_events(entered), day, now)
         _say_unlikely(unlikely, accept_unlikely, lang)
         # Computed before saving: a bad --as-of is an error with nothing written.
-        computation = _compute_case(case, as_of) if case.events else None
+        computation = compute_deadlines(case, day, now) if case.events else None
         with creating(db, lang) as connection:
             store.add(connection, checked, case)
         _say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
@@ -645,7 +646,6 @@ def case_done(
     """
     from caseload import store
     from caseload.cases import deadline_to_mark, known_rule
-    from deadlines.clock import case_reference
     from deadlines.dates import parse_date
     from deadlines.plausible import check_done_day
 
@@ -655,7 +655,7 @@ def case_done(
             record = store.get(connection, ref)
             computation = _compute_case(record.case, as_of, record)
             deadline = deadline_to_mark(computation, rule, trigger_date)
-            today = case_reference(as_of, record.case.where)[0]
+            today = computation.as_of  # the case's today, on its territory's clock
             when = parse_date(on, "on") if on else today
             check_done_day(when, today)
             before = store.done_on(connection, record, deadline.key)
