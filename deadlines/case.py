@@ -16,7 +16,9 @@ from deadlines.rules.model import (
     Channel,
     Custody,
     EventKind,
+    LegalAidOutcome,
     OqtfGround,
+    Residence,
 )
 from deadlines.territories import DEFAULT_TERRITORY, Territory, territory
 
@@ -44,6 +46,10 @@ class Facts:
     departure_period: bool | None = None  # required with `oqtf-notified`
     custody: Custody = Custody.NONE
     ground: OqtfGround = OqtfGround.REFUSAL
+    # Wave 2 facts (rules.md "New facts").
+    legal_aid_outcome: LegalAidOutcome = LegalAidOutcome.GRANTED
+    residence: Residence = Residence.LOCAL
+    judgment_appeal_info: bool = True
 
 
 # Chronology the procedure imposes: (later, earlier) — the later event cannot precede the earlier.

@@ -50,6 +50,9 @@ class State(StrEnum):
     DONE = "done"
     NOT_YET_OPEN = "not-yet-open"
     OPEN = "open"
+    # Interrupted and waiting for the event that restarts it (legal aid asked, no decision
+    # notified yet: rules.md wave 2, "Waiting"): no date, never overdue.
+    SUSPENDED = "suspended"
 
 
 @dataclass(frozen=True)
@@ -155,16 +158,21 @@ class Brief:
     rule: Rule
     trigger: Event
     key: DeadlineKey
-    due: date  # the safe reading's last day (local)
+    # The dates are None when the deadline is suspended (`suspended_by`).
+    due: date | None  # the safe reading's last day (local)
     due_at: datetime | None  # its exact end, for an hour period (aware, in the case's zone)
-    latest: date
+    latest: date | None
     latest_at: datetime | None
-    end: datetime  # when the safe reading is over, in UTC
-    latest_end: datetime  # when the latest reading is over, in UTC
+    end: datetime | None  # when the safe reading is over, in UTC
+    latest_end: datetime | None  # when the latest reading is over, in UTC
     basis: tuple[str, ...]
     status: Status
     warnings: tuple[Note, ...]
     done_by_event: bool  # the event that fulfils the rule (rule.done_by) is in the case
+    # Wave 2: the events that moved the deadline from where its trigger put it, in the order
+    # they applied; and the legal-aid request that interrupted it, while no decision restarts it.
+    moved_by: tuple[Event, ...] = ()
+    suspended_by: Event | None = None
 
 
 class _Dated:
@@ -185,7 +193,7 @@ class _Dated:
         return self.brief.key
 
     @property
-    def due(self) -> date:
+    def due(self) -> date | None:
         return self.brief.due
 
     @property
@@ -193,7 +201,7 @@ class _Dated:
         return self.brief.due_at
 
     @property
-    def latest(self) -> date:
+    def latest(self) -> date | None:
         return self.brief.latest
 
     @property
@@ -201,12 +209,20 @@ class _Dated:
         return self.brief.latest_at
 
     @property
-    def end(self) -> datetime:
+    def end(self) -> datetime | None:
         return self.brief.end
 
     @property
-    def latest_end(self) -> datetime:
+    def latest_end(self) -> datetime | None:
         return self.brief.latest_end
+
+    @property
+    def moved_by(self) -> tuple[Event, ...]:
+        return self.brief.moved_by
+
+    @property
+    def suspended_by(self) -> Event | None:
+        return self.brief.suspended_by
 
     @property
     def basis(self) -> tuple[str, ...]:
@@ -227,7 +243,7 @@ class Listed(_Dated):
 
     brief: Brief
     state: State
-    days_left: int
+    days_left: int | None  # None when suspended
 
 
 @dataclass(frozen=True)
@@ -237,7 +253,7 @@ class Deadline(_Dated):
     evaluation: Evaluation
     brief: Brief
     state: State
-    days_left: int
+    days_left: int | None  # None when suspended
 
     @property
     def listed(self) -> Listed:
@@ -728,6 +744,9 @@ def _evaluate(
     )
 
 
+# Where a suspended deadline (no end yet) sorts: after every dated one.
+_SUSPENDED_LAST = datetime.max.replace(tzinfo=UTC)
+
 STATUS_ORDER = [Status.SETTLED, Status.PREVAILING, Status.DISPUTED, Status.OPEN]
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
@@ -763,6 +782,8 @@ def state_of(
     if done and brief.key in done:
         return State.DONE  # marked done by the caseworker (caseload `case done`)
     due = brief.due
+    if due is None or brief.end is None:
+        return State.SUSPENDED
     if brief.rule.kind is Kind.WINDOW_OPENS:
         return State.NOT_YET_OPEN if as_of < due else State.OPEN
     if now is not None and brief.due_at is not None and now.astimezone(UTC) > brief.end:
@@ -792,7 +813,12 @@ def listed(
     if not briefs:
         return ()
     as_of, now = reference_in(time_zone, as_of, now)
-    return tuple(Listed(b, state_of(b, as_of, now, done), (b.due - as_of).days) for b in briefs)
+    return tuple(Listed(b, state_of(b, as_of, now, done), days_left(b, as_of)) for b in briefs)
+
+
+def days_left(brief: Brief, as_of: date) -> int | None:
+    """Whole days from `as_of` to the safe date (negative when past); None when suspended."""
+    return None if brief.due is None else (brief.due - as_of).days
 
 
 def express_refusal(case: Case) -> Event | None:
@@ -906,7 +932,7 @@ def compute(
     as_of, now = reference_in(case.where.time_zone, as_of, now)
     evaluated, notes = _evaluated(case)
     deadlines = tuple(
-        Deadline(evaluation, brief, state_of(brief, as_of, now, done), (brief.due - as_of).days)
+        Deadline(evaluation, brief, state_of(brief, as_of, now, done), days_left(brief, as_of))
         for evaluation, brief in evaluated
     )
     return Computation(case, as_of, deadlines, notes, now)
@@ -983,7 +1009,7 @@ def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, 
                 rule.done_by is not None and rule.done_by in view.first,
             )
             # Sorted by when it ends, then in catalogue order, then by trigger.
-            order = (brief.end, plan.index, evaluation.trigger.at, evaluation.trigger.rank)
+            order = (brief.end or _SUSPENDED_LAST, plan.index, evaluation.trigger.at, evaluation.trigger.rank)
             evaluated.append((order, evaluation, brief))
     evaluated.sort(key=itemgetter(0))
     return [(evaluation, brief) for _, evaluation, brief in evaluated], tuple(dict.fromkeys(notes))

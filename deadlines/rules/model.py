@@ -25,12 +25,35 @@ class EventKind(StrEnum):
     OQTF_NOTIFIED = "oqtf-notified"  # a date and, when known, a local time
     PERMIT_EXPIRES = "permit-expires"
     IMPLICIT_REFUSAL_BORN = "implicit-refusal-born"  # derived, never entered
+    # Wave 2 (rules.md "What happens after the first decision"): events that move a deadline.
+    LEGAL_AID_REQUESTED = "legal-aid-requested"  # received by the bureau d'aide juridictionnelle
+    LEGAL_AID_DECIDED = "legal-aid-decided"  # the BAJ decision notified to the person
+    LAWYER_DESIGNATED = "lawyer-designated"  # the lawyer designated under legal aid
+    RECOURS_RECEIVED = "recours-received"  # a recours gracieux or hiérarchique (may repeat)
+    RECOURS_REJECTED = "recours-rejected"  # an express rejection notified (may repeat)
+    RECOURS_REJECTION_BORN = "recours-rejection-born"  # derived: silence on a recours
+    MOTIVES_REQUESTED = "motives-requested"  # CRPA L.232-4
+    MOTIVES_COMMUNICATED = "motives-communicated"
+    ITEMS_REQUESTED = "items-requested"  # CRPA L.114-5: missing documents asked in writing
+    ITEMS_PROVIDED = "items-provided"
+    HOUSE_ARREST_NOTIFIED = "house-arrest-notified"  # after the OQTF (CESEDA R.921-1)
+    RETENTION_NOTIFIED = "retention-notified"  # after the OQTF (CESEDA R.921-1)
+    JUDGMENT_NOTIFIED = "judgment-notified"  # the tribunal administratif's judgment
 
 
-REPEATABLE_EVENTS = frozenset({EventKind.OFII_REQUEST, EventKind.COLLEGE_REQUEST})
-DERIVED_EVENTS = frozenset({EventKind.IMPLICIT_REFUSAL_BORN})
+REPEATABLE_EVENTS = frozenset(
+    {
+        EventKind.OFII_REQUEST,
+        EventKind.COLLEGE_REQUEST,
+        EventKind.RECOURS_RECEIVED,
+        EventKind.RECOURS_REJECTED,
+    }
+)
+DERIVED_EVENTS = frozenset({EventKind.IMPLICIT_REFUSAL_BORN, EventKind.RECOURS_REJECTION_BORN})
 # Events whose time of day matters (an hour-based period can run from them).
-TIMED_EVENTS = frozenset({EventKind.OQTF_NOTIFIED})
+TIMED_EVENTS = frozenset(
+    {EventKind.OQTF_NOTIFIED, EventKind.HOUSE_ARREST_NOTIFIED, EventKind.RETENTION_NOTIFIED}
+)
 
 
 class Who(StrEnum):
@@ -74,6 +97,23 @@ class OqtfGround(StrEnum):
     REFUSAL = "3"  # 3°: refusal or withdrawal of a titre de séjour
     ASYLUM = "4"  # 4°: asylum finally refused
     OTHER = "other"
+
+
+class LegalAidOutcome(StrEnum):
+    """What the bureau d'aide juridictionnelle decided (décret 2020-1717 art. 43)."""
+
+    GRANTED = "granted"  # admission
+    REFUSED = "refused"  # rejection
+    PROVISIONAL = "provisional"  # admission provisoire
+    LAPSED = "lapsed"  # caducité of the request
+
+
+class Residence(StrEnum):
+    """Where the person lives, for the délais de distance (CJA R.421-7, R.811-5)."""
+
+    LOCAL = "local"  # same side as the court
+    OVERSEAS = "overseas"  # overseas before a metropolitan court, or outside the court's collectivity
+    ABROAD = "abroad"
 
 
 class StartPolicy(StrEnum):
