@@ -85,8 +85,25 @@ class ReadingResult:
 
 
 @dataclass(frozen=True)
+class PendingReading:
+    """A reading interrupted and waiting for the event that restarts it (legal aid asked, no
+    decision yet): its steps end at the interruption."""
+
+    id: str
+    reading: Reading
+    start: Event
+    basis: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """A rule applied to one trigger, independent of the as-of date."""
+    """A rule applied to one trigger, independent of the as-of date.
+
+    After wave-2 events moved it (deadlines/moves.py), `readings` are counted from where the
+    events left the deadline, `moved_by` lists those events and `pending` the readings still
+    waiting; a suspended deadline has no reading left, only pending ones.
+    """
 
     rule: Rule
     trigger: Event
@@ -95,6 +112,9 @@ class Evaluation:
     status: Status
     notes: tuple[Note, ...]
     warnings: tuple[Note, ...] = ()
+    pending: tuple[PendingReading, ...] = ()
+    moved_by: tuple[Event, ...] = ()
+    suspended_by: Event | None = None
 
     @property
     def safe(self) -> ReadingResult:

@@ -32,6 +32,10 @@ class StepKind(StrEnum):
     ADD_HOURS = "add-hours"  # hour to hour (a datetime chain; datetime is a date)
     DST = "dst"  # a wall-clock time that does not exist or exists twice
     END_INSTANT = "end-instant"  # the period ends at this exact instant, never extended
+    # Wave 2: an event moved the deadline (rules.md "What happens after the first decision").
+    INTERRUPTED = "interrupted"  # from the running start to the event that interrupted it
+    RESTART = "restart"  # from that event to the day (or instant) the new period runs from
+    CAPPED = "capped"  # a moved date held back by a limit (CRPA L.232-4: one year at most)
 
 
 @dataclass(frozen=True)
