@@ -36,12 +36,11 @@ from deadlines.engine import (
     Brief,
     DeadlineKey,
     Listed,
-    Message,
-    Note,
     briefs,
     listed,
 )
 from deadlines.errors import CoverageError, ParamValue
+from deadlines.results import Message, Note
 from deadlines.rules import rule_by_id
 from deadlines.rules.model import EventKind, Rule, Status
 from deadlines.territories import all_territory_codes, territory

@@ -19,11 +19,12 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from deadlines.case import Case, Event, Facts, event_instant
-from deadlines.errors import CoverageError, ParamValue
+from deadlines.errors import CoverageError
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
 from deadlines.instants import HourReading, count_hours
 from deadlines.periods import EXTENDING, HOURLY, Method, count_in, shared_calendar
+from deadlines.results import Evaluation, Message, Note, ReadingResult
 from deadlines.rules import all_rules
 from deadlines.rules.model import (
     Channel,
@@ -53,93 +54,6 @@ class State(StrEnum):
     # Interrupted and waiting for the event that restarts it (legal aid asked, no decision
     # notified yet: rules.md wave 2, "Waiting"): no date, never overdue.
     SUSPENDED = "suspended"
-
-
-@dataclass(frozen=True)
-class Message:
-    """A sentence made by the engine, rendered in the output language by deadlines.messages."""
-
-    key: str
-    params: tuple[tuple[str, ParamValue], ...] = ()
-
-
-Note = Text | Message
-
-
-@dataclass(frozen=True)
-class ReadingResult:
-    """One reading of a deadline, counted: its last day, exact end, steps and citation."""
-
-    id: str
-    reading: Reading
-    start: Event
-    due: date  # the last day (local); for an hour period, the local day of `at`
-    at: datetime | None  # the exact end of an hour period (aware, in the case's zone)
-    # When the period is over, in UTC: `at`, or 00:00 local the day after `due`. Always UTC,
-    # because Python compares and subtracts datetimes of one zone by their wall time, ignoring
-    # the offset (wrong across a DST change).
-    end: datetime
-    with_disputed_holidays: bool
-    basis: tuple[str, ...]
-    steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True)
-class PendingReading:
-    """A reading interrupted and waiting for the event that restarts it (legal aid asked, no
-    decision yet): its steps end at the interruption."""
-
-    id: str
-    reading: Reading
-    start: Event
-    basis: tuple[str, ...]
-    steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """A rule applied to one trigger, independent of the as-of date.
-
-    After wave-2 events moved it (deadlines/moves.py), `readings` are counted from where the
-    events left the deadline, `moved_by` lists those events and `pending` the readings still
-    waiting; a suspended deadline has no reading left, only pending ones.
-    """
-
-    rule: Rule
-    trigger: Event
-    readings: tuple[ReadingResult, ...]
-    basis: tuple[str, ...]
-    status: Status
-    notes: tuple[Note, ...]
-    warnings: tuple[Note, ...] = ()
-    pending: tuple[PendingReading, ...] = ()
-    moved_by: tuple[Event, ...] = ()
-    suspended_by: Event | None = None
-
-    @property
-    def safe(self) -> ReadingResult:
-        return min(self.readings, key=lambda r: r.end)  # min() keeps the first minimal one
-
-    @property
-    def latest_reading(self) -> ReadingResult:
-        # The first listed wins a tie: max() keeps the first maximal element.
-        return max(self.readings, key=lambda r: r.end)
-
-    @property
-    def due(self) -> date:
-        return self.safe.due
-
-    @property
-    def latest(self) -> date:
-        return self.latest_reading.due
-
-    @property
-    def due_at(self) -> datetime | None:
-        return self.safe.at
-
-    @property
-    def latest_at(self) -> datetime | None:
-        return self.latest_reading.at
 
 
 @dataclass(frozen=True, order=True)
@@ -1029,7 +943,8 @@ def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, 
                 rule.done_by is not None and rule.done_by in view.first,
             )
             # Sorted by when it ends, then in catalogue order, then by trigger.
-            order = (brief.end or _SUSPENDED_LAST, plan.index, evaluation.trigger.at, evaluation.trigger.rank)
+            end = brief.end or _SUSPENDED_LAST
+            order = (end, plan.index, evaluation.trigger.at, evaluation.trigger.rank)
             evaluated.append((order, evaluation, brief))
     evaluated.sort(key=itemgetter(0))
     return [(evaluation, brief) for _, evaluation, brief in evaluated], tuple(dict.fromkeys(notes))

@@ -18,7 +18,7 @@ from deadlines.rules.model import Text
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
-    from deadlines.engine import Message
+    from deadlines.results import Message
 
 LANGS = ("fr", "en")
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from deadlines import LAW_AS_OF, __version__
-from deadlines.engine import Computation, Deadline, Listed, Message, Note, ReadingResult
+from deadlines.engine import Computation, Deadline, Listed
 from deadlines.explain import Step
 from deadlines.messages import render_note, render_step
+from deadlines.results import Message, Note, ReadingResult
 
 # Not `from typing import Any`: typing costs ~3.5 ms at every start-up; mypy reads any
 # TYPE_CHECKING as true.

@@ -21,9 +21,10 @@ from rich.text import Text as RichText
 
 from deadlines import LAW_AS_OF
 from deadlines.dates import format_long
-from deadlines.engine import Computation, Deadline, ReadingResult, State
+from deadlines.engine import Computation, Deadline, State
 from deadlines.messages import name, render_note, render_step
 from deadlines.report import minutes_left, unknown_facts
+from deadlines.results import ReadingResult
 from deadlines.rules.model import Who
 from deadlines.text import Text
 from rendering.grid import Column, boxed_overhead, centred, fit

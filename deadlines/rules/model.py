@@ -112,7 +112,8 @@ class Residence(StrEnum):
     """Where the person lives, for the délais de distance (CJA R.421-7, R.811-5)."""
 
     LOCAL = "local"  # same side as the court
-    OVERSEAS = "overseas"  # overseas before a metropolitan court, or outside the court's collectivity
+    # Overseas before a metropolitan court, or outside the collectivity of an overseas court.
+    OVERSEAS = "overseas"
     ABROAD = "abroad"
 
 

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from deadlines.case import Facts, make_case
-from deadlines.engine import Message, State, compute
+from deadlines.engine import State, compute
 from deadlines.errors import InputError
+from deadlines.results import Message
 from deadlines.rules.model import Channel
 from deadlines.rules.model import EventKind as K
 

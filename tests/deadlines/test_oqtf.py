@@ -13,9 +13,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from deadlines.case import Facts, make_case
-from deadlines.engine import REGIME_SWITCH, Computation, Deadline, Message, State, compute
+from deadlines.engine import REGIME_SWITCH, Computation, Deadline, State, compute
 from deadlines.entered import build_case
 from deadlines.errors import InputError
+from deadlines.results import Message
 from deadlines.rules.model import Custody, EventKind, OqtfGround, Status
 
 K = EventKind

@@ -33,12 +33,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from deadlines.case import Case, Event, Facts, event_instant, make_case
-from deadlines.engine import Computation, Deadline, Evaluation, State, compute, evaluate
+from deadlines.engine import Computation, Deadline, State, compute, evaluate
 from deadlines.errors import CoverageError, InputError
 from deadlines.explain import Step, StepKind, is_consistent_chain
 from deadlines.holidays import HolidayCalendar, has_disputed_days
 from deadlines.instants import localize
 from deadlines.periods import EXTENDING, HOURLY, Method, Period, count
+from deadlines.results import Evaluation
 from deadlines.rules import all_rules
 from deadlines.rules.model import (
     Channel,

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deadlines.case import Event, Facts, event_instant, make_case
-from deadlines.engine import Evaluation, Message, ReadingResult, compute, evaluate
+from deadlines.engine import compute, evaluate
 from deadlines.explain import is_consistent_chain
 from deadlines.holidays import HolidayCalendar
 from deadlines.periods import Method, Period, count
+from deadlines.results import Evaluation, Message, ReadingResult
 from deadlines.rules import rule_by_id
 from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
 from deadlines.territories import territory
