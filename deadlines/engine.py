@@ -23,18 +23,21 @@ from deadlines.errors import CoverageError
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
 from deadlines.instants import HourReading, count_hours
-from deadlines.periods import EXTENDING, HOURLY, Method, count_in, shared_calendar
+from deadlines.moves import MOVABLE_RULES, MOVING_EVENTS, Place, move
+from deadlines.periods import EXTENDING, HOURLY, Method, Period, count_in, shared_calendar
 from deadlines.results import Evaluation, Message, Note, ReadingResult
 from deadlines.rules import all_rules
 from deadlines.rules.model import (
     Channel,
     Condition,
     Custody,
+    Distance,
     EventKind,
     Kind,
     OqtfGround,
     Reading,
     Regime,
+    Residence,
     Rule,
     StartPolicy,
     Status,
@@ -247,11 +250,14 @@ def _regime_choice(decided: date | None, notified: date) -> RegimeChoice:
 
 # The facts an evaluation can read, in Facts' order after the territory: those a rule's variants
 # do not test are replaced by their defaults in the evaluation memo's key (see `_Plan`).
-_FactsKey = tuple[bool, Channel | None, date | None, bool | None, Custody, OqtfGround]
+# The last one is not a fact but what the case says of a judgment: it is on an OQTF.
+_FactsKey = tuple[
+    bool, Channel | None, date | None, bool | None, Custody, OqtfGround, Residence, bool, bool
+]
 _DEFAULT_FACTS = Facts()
 
 
-def _facts_key(facts: Facts) -> _FactsKey:
+def _facts_key(facts: Facts, on_oqtf: bool = False) -> _FactsKey:
     """Every fact an evaluation can read."""
     return (
         facts.appeal_info,
@@ -260,6 +266,9 @@ def _facts_key(facts: Facts) -> _FactsKey:
         facts.departure_period,
         facts.custody,
         facts.ground,
+        facts.residence,
+        facts.judgment_appeal_info,
+        on_oqtf,
     )
 
 
@@ -341,9 +350,11 @@ class _Plan:
     by_departure_period: bool
     by_custody: bool
     by_ground: bool
+    by_residence: bool  # a variant takes the délais de distance (Variant.distance)
+    by_judgment: bool  # a variant tests what the case says of a judgment (appeal-judgment)
     unconditional: bool  # no variant tests any fact: every variant applies
 
-    def facts_key(self, facts: Facts) -> _FactsKey:
+    def facts_key(self, facts: Facts, on_oqtf: bool = False) -> _FactsKey:
         if self.unconditional:
             return _DEFAULT_KEY
         default = _DEFAULT_FACTS
@@ -354,6 +365,9 @@ class _Plan:
             facts.departure_period if self.by_departure_period else default.departure_period,
             facts.custody if self.by_custody else default.custody,
             facts.ground if self.by_ground else default.ground,
+            facts.residence if self.by_residence else default.residence,
+            facts.judgment_appeal_info if self.by_judgment else default.judgment_appeal_info,
+            on_oqtf if self.by_judgment else False,
         )
 
 
@@ -388,7 +402,12 @@ def _plan(rule: Rule, index: int = -1) -> _Plan:
         any(c.departure_period is not None for c in conditions),
         any(c.custody is not None for c in conditions),
         any(c.ground is not None for c in conditions),
-        all(c == Condition() for c in conditions),
+        any(v.distance is not Distance.NONE for v in rule.variants),
+        any(c.on_oqtf is not None or c.judgment_appeal_info is not None for c in conditions),
+        all(
+            c == Condition() and v.distance is Distance.NONE
+            for c, v in zip(conditions, rule.variants, strict=True)
+        ),
     )
 
 
@@ -434,7 +453,9 @@ def _matching(
     plan: _Plan, facts: _FactsKey, trigger: Event
 ) -> tuple[_Selection, RegimeChoice | None, tuple[Note, ...]]:
     """The variants that apply; when a deciding fact is unknown, all possible ones (spec §3)."""
-    appeal_info, channel, decided, departure_period, custody, ground = facts
+    appeal_info, channel, decided, departure_period, custody, ground, _, judgment_info, on_oqtf = (
+        facts
+    )
     warnings: list[Note] = []
     if channel is None and plan.by_channel:
         if trigger.at - timedelta(days=120) >= ANEF_CERTAIN_FROM:
@@ -457,6 +478,8 @@ def _matching(
         and (w.departure_period is None or w.departure_period == departure_period)
         and (w.custody is None or custody in w.custody)
         and (w.ground is None or ground in w.ground)
+        and (w.on_oqtf is None or w.on_oqtf == on_oqtf)
+        and (w.judgment_appeal_info is None or w.judgment_appeal_info == judgment_info)
     )
     if plan.index < 0:  # not a catalogue rule (tests): nothing to share it with
         selection = _selection(plan.rule, tuple(plan.variants[i] for i in matching))
@@ -475,6 +498,13 @@ def _regime_step(choice: RegimeChoice, variant: Variant, at: date) -> Step:
         (("day", choice.day), ("since", REGIME_SWITCH), ("row", variant.label)),
         REGIME_CITATION,
     )
+
+
+@lru_cache(maxsize=256)
+def _move_place(where: Territory, rule: Rule) -> Place:
+    place = _place(where)
+    disputed = place.extending[1] if len(place.extending) > 1 else None
+    return Place(place.zone, place.plain[0], disputed, rule.extension_citation)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -529,7 +559,24 @@ class _Outcome:
 
     def _brief(self, warnings: tuple[Note, ...], done_by_event: bool) -> Brief:
         evaluation, safe, latest = self.evaluation, self.safe, self.latest
-        assert safe is not None and latest is not None  # a deadline has readings
+        if safe is None or latest is None:  # suspended: every reading waits (wave 2)
+            return Brief(
+                evaluation.rule,
+                evaluation.trigger,
+                self.key,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                evaluation.basis,
+                evaluation.status,
+                warnings,
+                done_by_event,
+                evaluation.moved_by,
+                evaluation.suspended_by,
+            )
         return Brief(
             evaluation.rule,
             evaluation.trigger,
@@ -544,18 +591,23 @@ class _Outcome:
             evaluation.status,
             warnings,
             done_by_event,
+            evaluation.moved_by,
+            evaluation.suspended_by,
         )
 
 
-def _outcome(plan: _Plan, starts: tuple[Event, ...], facts: Facts, where: Territory) -> _Outcome:
+def _outcome(
+    plan: _Plan, starts: tuple[Event, ...], facts: Facts, where: Territory, on_oqtf: bool = False
+) -> _Outcome:
     """The rule's evaluation in `where`, memoised when the facts name `where` (as `territory`
     spells it)."""
     try:
         if where.code != facts.territory:
-            return _outcome_of(_evaluate(plan, starts, _facts_key(facts), _place(where)), plan)
+            key = _facts_key(facts, on_oqtf)
+            return _outcome_of(_evaluate(plan, starts, key, _place(where)), plan)
         # Keyed by a territory with the same calendar: an evaluation names no territory.
         calendar = same_calendar(where.code)
-        return _outcome_cached(plan.rule.id, starts, plan.facts_key(facts), calendar)
+        return _outcome_cached(plan.rule.id, starts, plan.facts_key(facts, on_oqtf), calendar)
     except CoverageError as error:
         # Counted in the calendar of a stand-in territory with the same holidays (the count
         # memo's key): the error names the territory asked about.
@@ -598,11 +650,16 @@ def _evaluate(
     results: list[ReadingResult] = []
     extra_warnings: list[Note] = []
     hour_statuses: list[Status] = []
+    distance_notes: list[Note] = []
+    residence = facts[6]
     for variant_plan in selection.variants:
         variant = variant_plan.variant
         period = variant.period
         regime_row = choice is not None and variant_plan.regime_row
         first_of_variant = len(results)
+        lengths = _lengths(variant, residence)
+        if len(lengths) > 1 or lengths[0][0] is not period:
+            distance_notes.append(_distance_note(variant, residence))
         for start in starts:
             suffix = f"@{start.kind.value}" if several else ""
             for reading in variant_plan.readings:
@@ -626,34 +683,39 @@ def _evaluate(
                             False,
                             reading.basis,
                             steps,
+                            period,
+                            variant.id,
                         )
                     )
                     continue
                 method = reading.reading.method
                 for calendar in place.extending if reading.extending else place.plain:
-                    counted_day = count_in(
-                        start.at, period, method, calendar, rule.extension_citation
-                    )
-                    steps = counted_day.steps
-                    if regime_row:
-                        assert choice is not None
-                        steps = (_regime_step(choice, variant, start.at), *steps)
-                    reading_id = reading.id + suffix
-                    if calendar.with_disputed:
-                        reading_id += "+disputed-holidays"
-                    results.append(
-                        ReadingResult(
-                            reading_id,
-                            reading.reading,
-                            start,
-                            counted_day.due,
-                            None,
-                            _end_of_day(counted_day.due, zone),
-                            calendar.with_disputed,
-                            reading.basis,
-                            steps,
+                    for counted_period, distance_suffix in lengths:
+                        counted_day = count_in(
+                            start.at, counted_period, method, calendar, rule.extension_citation
                         )
-                    )
+                        steps = counted_day.steps
+                        if regime_row:
+                            assert choice is not None
+                            steps = (_regime_step(choice, variant, start.at), *steps)
+                        reading_id = reading.id + suffix + distance_suffix
+                        if calendar.with_disputed:
+                            reading_id += "+disputed-holidays"
+                        results.append(
+                            ReadingResult(
+                                reading_id,
+                                reading.reading,
+                                start,
+                                counted_day.due,
+                                None,
+                                _end_of_day(counted_day.due, zone),
+                                calendar.with_disputed,
+                                reading.basis,
+                                steps,
+                                counted_period,
+                                variant.id,
+                            )
+                        )
         if period.hours:
             ends = {r.end for r in results[first_of_variant:]}
             # A daylight-saving change inside the period splits the readings: no authority
@@ -667,15 +729,57 @@ def _evaluate(
         status = max(statuses, key=_STATUS_RANK.__getitem__)
     else:
         status = rule.status if day_status is None else day_status
+    basis, notes, status = _with_distance(selection, distance_notes, status)
     return Evaluation(
         rule,
         starts[0],
         tuple(results),
-        selection.basis,
+        basis,
         status,
-        selection.notes,
+        notes,
         tuple(dict.fromkeys((*warnings, *extra_warnings))) if extra_warnings else warnings,
     )
+
+
+# CJA R.421-7: + 1 month for a person living overseas (before a metropolitan court, or outside
+# the collectivity of an overseas court), + 2 months abroad; R.811-5 adds them to appeals.
+_DISTANCE_MONTHS = {Residence.LOCAL: 0, Residence.OVERSEAS: 1, Residence.ABROAD: 2}
+_DISTANCE_BASIS = {Distance.ADDED: "CJA R.421-7", Distance.READING: "CJA R.811-5"}
+
+
+def _with_distance(
+    selection: _Selection, distance_notes: list[Note], status: Status
+) -> tuple[tuple[str, ...], tuple[Note, ...], Status]:
+    """The basis, notes and status of an evaluation, with the délais de distance when they
+    changed a period (a disputed one makes the deadline DISPUTED)."""
+    if not distance_notes:
+        return selection.basis, selection.notes, status
+    variants = [p.variant for p in selection.variants if p.variant.distance is not Distance.NONE]
+    basis = tuple(
+        dict.fromkeys((*selection.basis, *(_DISTANCE_BASIS[v.distance] for v in variants)))
+    )
+    notes = tuple(dict.fromkeys((*distance_notes, *selection.notes)))
+    if any(v.distance is Distance.READING for v in variants):
+        status = max(status, Status.DISPUTED, key=_STATUS_RANK.__getitem__)
+    return basis, notes, status
+
+
+def _lengths(variant: Variant, residence: Residence) -> tuple[tuple[Period, str], ...]:
+    """The periods a variant is counted with, and the suffix of their reading ids: the délais
+    de distance make one longer period, or (disputed) a second reading."""
+    extra = _DISTANCE_MONTHS[residence]
+    if not extra or variant.distance is Distance.NONE:
+        return ((variant.period, ""),)
+    longer = replace(variant.period, months=variant.period.months + extra)
+    if variant.distance is Distance.ADDED:
+        return ((longer, ""),)
+    return ((variant.period, ""), (longer, "+distance"))
+
+
+def _distance_note(variant: Variant, residence: Residence) -> Message:
+    months = _DISTANCE_MONTHS[residence]
+    key = "note.distance-added" if variant.distance is Distance.ADDED else "note.distance-disputed"
+    return Message(key, (("months", months), ("residence", residence.value)))
 
 
 # Where a suspended deadline (no end yet) sorts: after every dated one.
@@ -791,14 +895,33 @@ def _case_view(case: Case) -> _CaseView:
     return _CaseView(first, refusal, case.facts)
 
 
-def _context_warnings(evaluation: Evaluation, due: date, view: _CaseView) -> tuple[Note, ...]:
+_NO_IMPLICIT = {
+    EventKind.IMPLICIT_REFUSAL_BORN: "note.no-implicit-refusal",
+    EventKind.RECOURS_REJECTION_BORN: "note.no-recours-rejection",
+}
+
+
+def _express_answer(
+    rule: Rule, trigger: Event, events: dict[EventKind, list[Event]], view: _CaseView
+) -> Event | None:
+    """The express decision that answers what silence would otherwise decide: the refusal of
+    the titre, or the rejection of this recours (the i-th rejection answers the i-th recours)."""
+    if rule.produces is EventKind.IMPLICIT_REFUSAL_BORN:
+        return view.refusal
+    rejections = events.get(EventKind.RECOURS_REJECTED, [])
+    return rejections[trigger.rank] if trigger.rank < len(rejections) else None
+
+
+def _context_warnings(
+    evaluation: Evaluation, due: date | None, view: _CaseView
+) -> tuple[Note, ...]:
     """Warnings that depend on other events of the case (`due`: the safe reading's last day),
     after the evaluation's own: the very tuple `evaluation.warnings` when the case adds none."""
     rule = evaluation.rule
     trigger = evaluation.trigger
     added: list[Note] = []
     done = view.first.get(rule.done_by) if rule.done_by is not None else None
-    if done is not None and done.at > due:
+    if done is not None and due is not None and done.at > due:
         added.append(Message("warning.done-after-safe", (("day", done.at), ("due", due))))
     refusal = view.refusal
     if (
@@ -814,6 +937,10 @@ def _context_warnings(evaluation: Evaluation, due: date, view: _CaseView) -> tup
         added.append(Message(key, (("day", refusal.at),)))
     if trigger.kind is EventKind.OQTF_NOTIFIED:
         added.extend(_oqtf_warnings(evaluation, view.facts))
+        if view.facts.residence is not Residence.LOCAL and has_regimes(rule):
+            # CJA R.421-7 extends only the délai of R.421-1, not the special OQTF deadlines
+            # (CA Q10.2, PREVAILING).
+            added.append(Message("warning.no-distance-oqtf"))
     return (*evaluation.warnings, *added) if added else evaluation.warnings
 
 
@@ -888,6 +1015,8 @@ def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, 
         events.setdefault(event.kind, []).append(event)
     evaluated: list[tuple[tuple[datetime, int, date, int], Evaluation, Brief]] = []
     notes: list[Note] = []
+    on_oqtf = EventKind.OQTF_NOTIFIED in view.first  # a judgment is on an OQTF (appeal-judgment)
+    moving = not MOVING_EVENTS.isdisjoint(view.first)  # wave 2: an event may move a deadline
     for plan in _catalogue_plans():
         rule = plan.rule
         for kind in rule.triggers:
@@ -918,28 +1047,32 @@ def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, 
                     )
                 )
                 continue
-            outcome = _outcome(plan, starts, facts, where)
+            outcome = _outcome(plan, starts, facts, where, on_oqtf)
+            if moving and rule.id in MOVABLE_RULES:
+                moved = move(outcome.raw, events, facts, _move_place(where, rule))
+                if moved is not outcome.raw:
+                    outcome = _outcome_of(moved, plan)
             safe = outcome.safe
-            if safe is None:
+            if safe is None and not outcome.evaluation.pending:
                 continue  # no variant applies to these facts (e.g. no departure period)
-            if rule.produces is not None:
-                refusal = view.refusal
-                if refusal is not None and refusal.at <= safe.due:
-                    # An express refusal notified before the silence ran out: no implicit
-                    # decision is born (CJA R.421-2 al. 1; rules.md).
+            if rule.produces is not None and safe is not None:
+                answer = _express_answer(rule, trigger, events, view)
+                if answer is not None and answer.at <= safe.due:
+                    # An express decision notified before the silence ran out: no implicit
+                    # one is born (CJA R.421-2 al. 1; CRPA L.411-7; rules.md).
                     notes.append(
                         Message(
-                            "note.no-implicit-refusal",
-                            (("refusal", refusal.at), ("born", safe.due)),
+                            _NO_IMPLICIT[rule.produces],
+                            (("refusal", answer.at), ("born", safe.due)),
                         )
                     )
                     continue
                 events.setdefault(rule.produces, []).append(
-                    Event(rule.produces, safe.due, derived=True)
+                    Event(rule.produces, safe.due, derived=True, rank=trigger.rank)
                 )
             evaluation = outcome.evaluation
             brief = outcome.brief(
-                _context_warnings(evaluation, safe.due, view),
+                _context_warnings(evaluation, None if safe is None else safe.due, view),
                 rule.done_by is not None and rule.done_by in view.first,
             )
             # Sorted by when it ends, then in catalogue order, then by trigger.

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from deadlines.case import Event
 from deadlines.errors import ParamValue
 from deadlines.explain import Step
+from deadlines.periods import Period
 from deadlines.rules.model import Reading, Rule, Status, Text
 
 
@@ -40,6 +41,10 @@ class ReadingResult:
     with_disputed_holidays: bool
     basis: tuple[str, ...]
     steps: tuple[Step, ...]
+    # How it was counted, so that an event can count it again from a new start (wave 2): the
+    # period, and the row of the regime table it belongs to ("" for a rule without one).
+    period: Period
+    row: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class PendingReading:
     start: Event
     basis: tuple[str, ...]
     steps: tuple[Step, ...]
+    period: Period
+    row: str = ""
+    with_disputed_holidays: bool = False
 
 
 @dataclass(frozen=True)

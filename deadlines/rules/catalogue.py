@@ -14,6 +14,7 @@ from deadlines.rules.model import (
     Channel,
     Condition,
     Custody,
+    Distance,
     EventKind,
     Kind,
     OqtfGround,
@@ -94,9 +95,11 @@ CZABAJ_FRANC = Reading(
 APPEAL_NOTES_WITH_INFO = (
     Text(
         "Le recours doit être enregistré au greffe avant minuit (Télérecours citoyens 24 h/24) ; "
-        "une demande d'aide juridictionnelle interrompt ce délai (non calculé ici).",
+        "une demande d'aide juridictionnelle ou un recours gracieux ou hiérarchique faits dans le "
+        "délai l'interrompent (décret 2020-1717 art. 43 ; CRPA L.411-2) : donnez leurs dates.",
         "The appeal must be registered by the court before midnight (Télérecours citoyens, "
-        "24/7); a legal-aid request interrupts this deadline (not computed here).",
+        "24/7); a legal-aid request or a recours gracieux or hiérarchique made within the "
+        "deadline interrupts it (décret 2020-1717 art. 43; CRPA L.411-2): enter their dates.",
     ),
 )
 CZABAJ_NOTE = Text(
@@ -121,6 +124,9 @@ def _appeal_variants(basis_with_info: tuple[str, ...], status: Status) -> tuple[
             basis=basis_with_info,
             status=status,
             notes=APPEAL_NOTES_WITH_INFO,
+            # CJA R.421-7: + 1 or 2 months for a person living overseas or abroad; never added
+            # to Czabaj's year (rules.md "distance").
+            distance=Distance.ADDED,
         ),
         Variant(
             when=Condition(appeal_info=False),
@@ -356,10 +362,12 @@ IMPLICIT_REFUSAL = Rule(
     produces=EventKind.IMPLICIT_REFUSAL_BORN,
     notes=(
         Text(
-            "Une demande de pièces manquantes avec un délai suspend ce délai (CRPA L.114-5) : "
-            "non calculé ici.",
-            "A written request for missing documents with a time limit suspends this period "
-            "(CRPA L.114-5): not computed here.",
+            "Une demande écrite de pièces manquantes avec un délai suspend peut-être ce délai "
+            "(CRPA L.114-5) : donnez --items-requested et --items-provided ; la naissance "
+            "retardée est alors une lecture contestée, la date prudente reste la première.",
+            "A written request for missing documents with a time limit may suspend this period "
+            "(CRPA L.114-5): enter --items-requested and --items-provided; the later birth is "
+            "then a disputed reading, the safe date stays the first.",
         ),
     ),
 )
@@ -425,6 +433,7 @@ ADMINISTRATIVE_APPEAL = Rule(
     # rules.md: a recours gracieux does not extend an OQTF deadline (CJA R.776-5 I; service-public
     # F18362): never shown once an OQTF is in the case.
     replaced_by=EventKind.OQTF_NOTIFIED,
+    done_by=EventKind.RECOURS_RECEIVED,  # done once a recours was received (rules.md)
     replaced_why=Text(
         "une OQTF a été notifiée, et un recours gracieux ou hiérarchique ne prolonge pas son "
         "délai : seul compte le recours au tribunal",
@@ -434,11 +443,11 @@ ADMINISTRATIVE_APPEAL = Rule(
     notes=(
         Text(
             "Facultatif. Il interrompt le délai de recours contentieux, qui repart pour 2 mois "
-            "à son rejet (rejet implicite après 2 mois de silence, CRPA L.411-7 : non calculé "
-            "ici). Ne prolonge jamais le délai d'une OQTF.",
+            "à son rejet (rejet implicite après 2 mois de silence, CRPA L.411-7) : donnez "
+            "--recours-received. Ne prolonge jamais le délai d'une OQTF.",
             "Optional. It interrupts the court deadline, which starts again for 2 months when "
-            "it is rejected (implicitly after 2 months of silence, CRPA L.411-7: not computed "
-            "here). It never extends an OQTF deadline.",
+            "it is rejected (implicitly after 2 months of silence, CRPA L.411-7): enter "
+            "--recours-received. It never extends an OQTF deadline.",
         ),
     ),
 )
@@ -624,9 +633,10 @@ OQTF_FILING = Text(
     "same deadline.",
 )
 LEGAL_AID_INTERRUPTS = Text(
-    "Une demande d'aide juridictionnelle interrompt ce délai (décret 2020-1717 art. 43) : non "
-    "calculé ici.",
-    "A legal-aid request interrupts this deadline (décret 2020-1717 art. 43): not computed here.",
+    "Une demande d'aide juridictionnelle faite dans le délai l'interrompt (décret 2020-1717 "
+    "art. 43) : donnez --legal-aid-requested, puis la décision du BAJ.",
+    "A legal-aid request made within the deadline interrupts it (décret 2020-1717 art. 43): "
+    "enter --legal-aid-requested, then the legal-aid decision.",
 )
 NO_INTERRUPTION = Text(
     "Ni l'aide juridictionnelle ni un recours administratif n'interrompent ce délai.",
@@ -635,9 +645,10 @@ NO_INTERRUPTION = Text(
 CUSTODY_SWITCH = Text(
     "Si une assignation à résidence ou un placement en rétention est notifié pendant ce délai, "
     "un nouveau délai de 7 jours ou de 48 heures court de cette information (CESEDA R.921-1) : "
-    "non calculé ici.",
+    "donnez --house-arrest-notified ou --retention-notified.",
     "If house arrest or rétention is notified while this deadline runs, a new 7-day or 48-hour "
-    "deadline runs from that information (CESEDA R.921-1): not computed here.",
+    "deadline runs from that information (CESEDA R.921-1): enter --house-arrest-notified or "
+    "--retention-notified.",
 )
 FORTY_EIGHT_HOURS = Text(
     "Ni franc ni reporté, même un dimanche ou un jour férié (CE Oprea). En rétention ou en "
@@ -886,6 +897,102 @@ VOLUNTARY_DEPARTURE = Rule(
     ),
 )
 
+RECOURS_REJECTION = Rule(
+    id="recours-rejection",
+    title=Text(
+        "Rejet implicite du recours gracieux ou hiérarchique (silence de l'administration)",
+        "Implicit rejection of the recours gracieux or hiérarchique (the administration's silence)",
+    ),
+    who=Who.ADMINISTRATION,
+    kind=Kind.INFORMATION,
+    # CRPA L.411-7 and L.231-4 2°: silence kept for 2 months on a recours is a rejection; the
+    # period runs from its receipt (L.114-3) and the birth is never moved (AP Q5.2).
+    triggers=(EventKind.RECOURS_RECEIVED,),
+    start=StartPolicy.EACH,
+    variants=(
+        Variant(
+            when=Condition(),
+            period=Period(months=2),
+            readings=(BIRTH,),
+            basis=("CRPA L.411-7", "CRPA L.231-4 2°", "CRPA L.114-3"),
+            status=Status.SETTLED,
+        ),
+    ),
+    basis=("CRPA L.411-7", "CRPA L.231-4 2°", "CRPA L.114-3"),
+    status=Status.SETTLED,
+    research="AP Q5",
+    valid_from=CJA_FROM,
+    produces=EventKind.RECOURS_REJECTION_BORN,
+    notes=(
+        Text(
+            "Le délai de recours au tribunal repart pour 2 mois de ce rejet (ou du rejet exprès "
+            "notifié avant) : il figure sur la ligne du recours au tribunal.",
+            "The court deadline starts again for 2 months from this rejection (or from an "
+            "express rejection notified before it): see the court appeal's line.",
+        ),
+    ),
+)
+
+APPEAL_JUDGMENT_NOTES = (
+    Text(
+        "Appel devant la cour administrative d'appel : la requête doit être enregistrée au "
+        "greffe de la cour avant minuit (Télérecours citoyens 24 h/24), par un avocat. Une "
+        "demande d'aide juridictionnelle faite dans le délai l'interrompt (décret 2020-1717 "
+        "art. 43).",
+        "Appeal to the cour administrative d'appel: it must be registered by the court before "
+        "midnight (Télérecours citoyens, 24/7), through a lawyer. A legal-aid request made "
+        "within the deadline interrupts it (décret 2020-1717 art. 43).",
+    ),
+)
+
+APPEAL_JUDGMENT = Rule(
+    id="appeal-judgment",
+    title=Text(
+        "Faire appel du jugement du tribunal administratif",
+        "Appeal the administrative court's judgment",
+    ),
+    who=Who.APPLICANT,
+    kind=Kind.DEADLINE,
+    triggers=(EventKind.JUDGMENT_NOTIFIED,),
+    start=StartPolicy.EACH,
+    variants=(
+        # A judgment on an OQTF: 1 month (old CJA R.776-9; new procedure per CA Q7, PREVAILING);
+        # the délais de distance may or may not be added (R.811-5; CA Q10.2: DISPUTED).
+        Variant(
+            when=Condition(on_oqtf=True, judgment_appeal_info=True),
+            period=Period(months=1),
+            readings=(FRANC, FRANC_DOCTRINE),
+            basis=("CJA R.776-9 (ancien)", "CJA R.811-2"),
+            status=Status.PREVAILING,
+            notes=APPEAL_JUDGMENT_NOTES,
+            distance=Distance.READING,
+        ),
+        # R.811-3: a notification that does not state a deadline shorter than 2 months gives 2.
+        Variant(
+            when=Condition(on_oqtf=True, judgment_appeal_info=False),
+            period=Period(months=2),
+            readings=(FRANC, FRANC_DOCTRINE),
+            basis=("CJA R.811-3",),
+            status=Status.SETTLED,
+            notes=APPEAL_JUDGMENT_NOTES,
+            distance=Distance.ADDED,
+        ),
+        Variant(
+            when=Condition(on_oqtf=False),
+            period=Period(months=2),
+            readings=(FRANC, FRANC_DOCTRINE),
+            basis=("CJA R.811-2",),
+            status=Status.SETTLED,
+            notes=APPEAL_JUDGMENT_NOTES,
+            distance=Distance.ADDED,
+        ),
+    ),
+    basis=("CJA R.811-2", "CJA R.811-3", "CJA R.811-5", "CJA R.776-9 (ancien)"),
+    status=Status.SETTLED,
+    research="CA Q7, Q8, Q10",
+    valid_from=CJA_FROM,
+)
+
 # Evaluation order matters: a rule that produces an event comes before the rules it triggers.
 CATALOGUE: tuple[Rule, ...] = (
     CERTIFICATE,
@@ -897,8 +1004,10 @@ CATALOGUE: tuple[Rule, ...] = (
     APPEAL_IMPLICIT_REFUSAL,
     APPEAL_REFUSAL,
     ADMINISTRATIVE_APPEAL,
+    RECOURS_REJECTION,
     OQTF_APPEAL,
     VOLUNTARY_DEPARTURE,
+    APPEAL_JUDGMENT,
     RENEWAL_OPENS,
     RENEWAL_CLOSES,
 )

@@ -138,6 +138,18 @@ class Condition:
     departure_period: bool | None = None
     custody: frozenset[Custody] | None = None
     ground: frozenset[OqtfGround] | None = None
+    # appeal-judgment: the judgment is on an OQTF (the case has `oqtf-notified`), and its
+    # notification stated the appeal deadline (`judgment-appeal-info`).
+    on_oqtf: bool | None = None
+    judgment_appeal_info: bool | None = None
+
+
+class Distance(StrEnum):
+    """What the délais de distance (CJA R.421-7, R.811-5) do to a variant's period."""
+
+    NONE = "none"  # never added (special deadlines: OQTF, Czabaj's year)
+    ADDED = "added"  # added to the months: one period (2 + 1 = 3 months)
+    READING = "reading"  # disputed: a reading with the extra months, one without (safe)
 
 
 @dataclass(frozen=True)
@@ -166,6 +178,7 @@ class Variant:
     notes: tuple[Text, ...] = ()
     id: str = ""
     label: Text | None = None
+    distance: Distance = Distance.NONE
 
 
 @dataclass(frozen=True)
