@@ -537,10 +537,10 @@ def _custody_effect(
             place,
         )
         if moved:
-            rows = {t.row for t in state.tracks}
+            now_rows = {t.row for t in state.tracks}
             # Every reading is now of the new row: the deadline is as settled as that row.
             state.status = (
-                variant.status if rows == {variant.id} else _weakest(state.status, variant.status)
+                variant.status if now_rows == {variant.id} else _weakest(state.status, variant.status)
             )
             state.basis.extend((CUSTODY_BASIS, *variant.basis))
             if variant.period.hours and placed.time is None:
