@@ -22,10 +22,17 @@ class RuleCase:
     facts: dict[str, Any]
     trigger: tuple[str, date] | None  # a datetime for a timed event
     trigger_index: int
-    expect_due: date  # an aware datetime for an hour deadline (its exact end)
-    expect_latest: date
+    # An aware datetime for an hour deadline (its exact end); None only with expect_state
+    # "suspended" (a suspended deadline has no date).
+    expect_due: date | None
+    expect_latest: date | None
     expect_readings: dict[str, date] = field(default_factory=dict)
     expect_warnings: tuple[str, ...] = ()
+    # Wave 2 (FORMAT.md): the deadline's state, the events that moved it (None: not checked;
+    # empty: nothing may have moved it) and its status.
+    expect_state: str | None = None
+    expect_moved_by: tuple[str, ...] | None = None
+    expect_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,21 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
+SUSPENDED = "suspended"
+
+
+def _expectations(raw: dict[str, Any]) -> tuple[date | None, date | None]:
+    """expect_due and expect_latest: both required, except for a suspended deadline (neither)."""
+    where = f"rule_case {raw.get('id')!r}"
+    if raw.get("expect_state") == SUSPENDED:
+        if "expect_due" in raw or "expect_latest" in raw or "expect_readings" in raw:
+            raise ValueError(f"{where}: a suspended deadline has no expect_due/latest/readings")
+        return None, None
+    if "expect_due" not in raw or "expect_latest" not in raw:
+        raise ValueError(f"{where}: expect_due and expect_latest are required")
+    return _day(raw["expect_due"]), _day(raw["expect_latest"])
+
+
 def load() -> tuple[list[RuleCase], list[CountingCase]]:
     rule_cases: list[RuleCase] = []
     counting_cases: list[CountingCase] = []
@@ -60,6 +82,8 @@ def load() -> tuple[list[RuleCase], list[CountingCase]]:
                 for kind, value in raw.get("events", {}).items()
             }
             trigger = raw.get("trigger")
+            expect_due, expect_latest = _expectations(raw)
+            moved_by = raw.get("expect_moved_by")
             rule_cases.append(
                 RuleCase(
                     id=raw["id"],
@@ -71,10 +95,13 @@ def load() -> tuple[list[RuleCase], list[CountingCase]]:
                     facts=raw.get("facts", {}),
                     trigger=(trigger["event"], _day(trigger["at"])) if trigger else None,
                     trigger_index=raw.get("trigger_index", 0),
-                    expect_due=_day(raw["expect_due"]),
-                    expect_latest=_day(raw["expect_latest"]),
+                    expect_due=expect_due,
+                    expect_latest=expect_latest,
                     expect_readings={k: _day(v) for k, v in raw.get("expect_readings", {}).items()},
                     expect_warnings=tuple(raw.get("expect_warnings", ())),
+                    expect_state=raw.get("expect_state"),
+                    expect_moved_by=tuple(moved_by) if moved_by is not None else None,
+                    expect_status=raw.get("expect_status"),
                 )
             )
         for raw in data.get("counting_case", []):
