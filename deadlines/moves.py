@@ -540,7 +540,9 @@ def _custody_effect(
             now_rows = {t.row for t in state.tracks}
             # Every reading is now of the new row: the deadline is as settled as that row.
             state.status = (
-                variant.status if now_rows == {variant.id} else _weakest(state.status, variant.status)
+                variant.status
+                if now_rows == {variant.id}
+                else _weakest(state.status, variant.status)
             )
             state.basis.extend((CUSTODY_BASIS, *variant.basis))
             if variant.period.hours and placed.time is None:
@@ -561,12 +563,14 @@ def _new_row(
     hourly = bool(variant.period.hours)
     instant = event_instant(placed, place.zone)[0]
     restart: date = instant if hourly else placed.at
+    prefix = _prefix(earliest)
     origin = _origin(earliest, place)
-    if hourly and not _prefix(earliest):
-        # The new reading ends at an instant: its trace starts at the OQTF's instant.
-        origin = event_instant(earliest.start, place.zone)[0]
+    if hourly:
+        # The new reading ends at an instant: its trace runs from the OQTF's instant, each
+        # earlier move at the start of its day.
+        prefix, origin = _as_instants(prefix, event_instant(earliest.start, place.zone)[0], place)
     lead = (
-        *_prefix(earliest),
+        *prefix,
         Step(
             StepKind.INTERRUPTED,
             origin,
@@ -637,6 +641,22 @@ def _new_row(
                 )
             )
     return tuple(results)
+
+
+def _as_instants(
+    steps: tuple[Step, ...], start: datetime, place: Place
+) -> tuple[tuple[Step, ...], datetime]:
+    """The steps as a chain of instants from `start` (a day becomes its 00:00 local), and
+    where that chain ends."""
+    chained: list[Step] = []
+    before = start
+    for step in steps:
+        after = step.after
+        if not isinstance(after, datetime):
+            after = datetime.combine(after, time(0, 0), place.zone)
+        chained.append(replace(step, before=before, after=after))
+        before = after
+    return tuple(chained), before
 
 
 # --- motives of an implicit refusal (CRPA L.232-4; CE avis 2 Oct 2025 n° 504677; AP Q4) -------
