@@ -2,7 +2,8 @@
 
 Columns: `ref`, `territory`, then one column per event id of the spec (`application-filed`,
 `oqtf-notified`…) and, optionally, the facts (`appeal-info`, `channel`, `oqtf-decided`,
-`departure-period`, `custody`, `oqtf-ground`). Each may be headed by its French name instead
+`departure-period`, `custody`, `oqtf-ground`, `legal-aid-outcome`, `judgment-appeal-info`,
+`residence`). Each may be headed by its French name instead
 (`Référence`, `Département`, `Date de dépôt`…: `ACCEPTED`, the aliases declared with each input
 in deadlines/inputs.py), matched ignoring case, accents and spaces. A header row is required; `,`
 or `;` separates cells (Excel in French writes `;`); a repeatable event takes several dates
@@ -330,16 +331,13 @@ def updated_case(case: Case, entered: Entered) -> Case:
     """`case` with a row's values, as `case set` changes it: a date replaces the event's date, a
     request's dates not already there are added, a fact given replaces it; empty: kept."""
     from caseload.store import with_events
-    from deadlines.entered import merge_facts, parse_events
-    from deadlines.rules.model import REPEATABLE_EVENTS, EventKind
+    from deadlines.entered import ENTERED_EVENTS, check_facts_of_events, merge_facts, parse_events
+    from deadlines.rules.model import REPEATABLE_EVENTS
 
-    has_oqtf = bool(entered.get(EventKind.OQTF_NOTIFIED.value)) or any(
-        e.kind is EventKind.OQTF_NOTIFIED for e in case.events
-    )
-    if not has_oqtf:
-        for fact in ("custody", "oqtf-ground"):
-            if entered.get(fact) is not None:
-                raise InputError("oqtf.fact-without-oqtf", field=fact)
+    # A fact that describes an event (the OQTF's custody, the legal-aid outcome…) needs that
+    # event in the row or in the case.
+    kinds = {e.kind for e in case.events} | {k for k in ENTERED_EVENTS if entered.get(k.value)}
+    check_facts_of_events(entered, kinds)
     there = {(e.kind, e.at) for e in case.events if e.kind in REPEATABLE_EVENTS}
     events = [pair for pair in parse_events(entered) if pair not in there]
     return with_events(case, merge_facts(case.facts, entered), events)
@@ -440,10 +438,13 @@ def write(
 # --- what the import says --------------------------------------------------------------------
 
 
+_YES_NO_COLUMNS = frozenset(spec.id for spec in FACT_INPUTS if spec.kind is Kind.YES_NO)
+
+
 def _value(column: str, value: str | None, lang: str) -> str:
     if value is None:
         return "—"
-    if column in {"appeal-info", "departure-period"} and value in {"0", "1"}:
+    if column in _YES_NO_COLUMNS and value in {"0", "1"}:
         return {"0": {"fr": "non", "en": "no"}, "1": {"fr": "oui", "en": "yes"}}[value][lang]
     return value
 

@@ -175,5 +175,23 @@ INSERT INTO exported (calendar, ref, events, sequences, cancelled, zones)
 DROP TABLE exported_v4;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# Version 6: the wave 2 facts (rules.md "New facts"), with their defaults, so every case stored
+# before keeps its meaning: the legal-aid outcome (`granted`), where the person lives for the
+# délais de distance (`local`), and whether the judgment's notification stated the appeal
+# deadline (yes). The wave 2 events need no column (`events.kind` takes any event). The trigger
+# that raises a case's revision when its facts change (V3) is made again with the new columns, so
+# a memo computed before such a change is recognised as stale.
+V6 = """
+ALTER TABLE cases ADD COLUMN legal_aid_outcome TEXT NOT NULL DEFAULT 'granted';
+ALTER TABLE cases ADD COLUMN residence TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE cases ADD COLUMN judgment_appeal_info INTEGER NOT NULL DEFAULT 1;
+DROP TRIGGER revision_facts;
+CREATE TRIGGER revision_facts AFTER UPDATE OF
+    territory, appeal_info, channel, oqtf_decided, departure_period, custody, oqtf_ground,
+    legal_aid_outcome, residence, judgment_appeal_info
+    ON cases
+BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 LATEST = len(MIGRATIONS)

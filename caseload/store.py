@@ -17,7 +17,14 @@ from time import monotonic
 from deadlines.case import Case, Event, Facts, make_case
 from deadlines.engine import DeadlineKey
 from deadlines.errors import InputError
-from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
+from deadlines.rules.model import (
+    Channel,
+    Custody,
+    EventKind,
+    LegalAidOutcome,
+    OqtfGround,
+    Residence,
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,10 @@ FACT_COLUMNS = (
     "departure_period",
     "custody",
     "oqtf_ground",
+    # Schema V6 (wave 2).
+    "legal_aid_outcome",
+    "residence",
+    "judgment_appeal_info",
 )
 
 
@@ -98,11 +109,25 @@ def _fact_values(facts: Facts) -> tuple[object, ...]:
         None if facts.departure_period is None else int(facts.departure_period),
         facts.custody.value,
         facts.ground.value,
+        facts.legal_aid_outcome.value,
+        facts.residence.value,
+        int(facts.judgment_appeal_info),
     )
 
 
 def facts_from_row(row: sqlite3.Row | tuple[object, ...]) -> Facts:
-    territory, appeal_info, channel, decided, departure, custody, ground = row
+    (
+        territory,
+        appeal_info,
+        channel,
+        decided,
+        departure,
+        custody,
+        ground,
+        outcome,
+        residence,
+        judgment_appeal_info,
+    ) = row
     return Facts(
         territory=str(territory),
         appeal_info=bool(appeal_info),
@@ -111,6 +136,9 @@ def facts_from_row(row: sqlite3.Row | tuple[object, ...]) -> Facts:
         departure_period=None if departure is None else bool(departure),
         custody=Custody(str(custody)),
         ground=OqtfGround(str(ground)),
+        legal_aid_outcome=LegalAidOutcome(str(outcome)),
+        residence=Residence(str(residence)),
+        judgment_appeal_info=bool(judgment_appeal_info),
     )
 
 
@@ -432,13 +460,24 @@ def without_event(case: Case, kind: EventKind, day: date | None) -> Case:
         raise InputError("event.not-in-case", field="event", value=kind.value)
     pairs = [_entered(e) for e in kept]
     facts = case.facts
-    if kind is EventKind.OQTF_NOTIFIED and not any(e.kind is kind for e in kept):
-        # The OQTF facts describe the OQTF: they go with it.
-        facts = replace(
+    if not any(e.kind is kind for e in kept):
+        facts = _without_facts_of(kind, facts)
+    return make_case(pairs, facts)
+
+
+def _without_facts_of(kind: EventKind, facts: Facts) -> Facts:
+    """The facts that describe an event go with it (the OQTF's, the legal-aid decision's, the
+    judgment's): back to their "not given" values once it is removed."""
+    if kind is EventKind.OQTF_NOTIFIED:
+        return replace(
             facts,
             oqtf_decided=None,
             departure_period=None,
             custody=Custody.NONE,
             ground=OqtfGround.REFUSAL,
         )
-    return make_case(pairs, facts)
+    if kind is EventKind.LEGAL_AID_DECIDED:
+        return replace(facts, legal_aid_outcome=LegalAidOutcome.GRANTED)
+    if kind is EventKind.JUDGMENT_NOTIFIED:
+        return replace(facts, judgment_appeal_info=True)
+    return facts

@@ -52,13 +52,34 @@ class Facts:
     judgment_appeal_info: bool = True
 
 
-# Chronology the procedure imposes: (later, earlier) — the later event cannot precede the earlier.
+# Chronology the procedure imposes: (later, earlier) — the later event cannot precede the earlier
+# (by day; by time of day too when both give one). Repeated events: their first occurrences.
 _ORDER: tuple[tuple[EventKind, EventKind], ...] = (
     (EventKind.CERTIFICATE_AVAILABLE, EventKind.APPLICATION_FILED),
     (EventKind.CERTIFICATE_RECEIVED, EventKind.APPLICATION_FILED),
     (EventKind.CERTIFICATE_RECEIVED, EventKind.CERTIFICATE_AVAILABLE),
     (EventKind.REFUSAL_NOTIFIED, EventKind.APPLICATION_FILED),
+    (EventKind.LEGAL_AID_DECIDED, EventKind.LEGAL_AID_REQUESTED),
+    (EventKind.LAWYER_DESIGNATED, EventKind.LEGAL_AID_REQUESTED),
+    (EventKind.MOTIVES_COMMUNICATED, EventKind.MOTIVES_REQUESTED),
+    (EventKind.ITEMS_PROVIDED, EventKind.ITEMS_REQUESTED),
+    (EventKind.HOUSE_ARREST_NOTIFIED, EventKind.OQTF_NOTIFIED),
+    (EventKind.RETENTION_NOTIFIED, EventKind.OQTF_NOTIFIED),
 )
+
+# Events that answer or follow another one, which the case must then have (wave 2): (later,
+# earlier, the message key saying what is missing).
+_NEEDS: tuple[tuple[EventKind, EventKind, str], ...] = (
+    (EventKind.LEGAL_AID_DECIDED, EventKind.LEGAL_AID_REQUESTED, "legal-aid.without-request"),
+    (EventKind.LAWYER_DESIGNATED, EventKind.LEGAL_AID_REQUESTED, "legal-aid.without-request"),
+    (EventKind.RECOURS_REJECTED, EventKind.RECOURS_RECEIVED, "recours.rejected-without-recours"),
+    (EventKind.MOTIVES_COMMUNICATED, EventKind.MOTIVES_REQUESTED, "motives.without-request"),
+    (EventKind.ITEMS_PROVIDED, EventKind.ITEMS_REQUESTED, "items.without-request"),
+    (EventKind.HOUSE_ARREST_NOTIFIED, EventKind.OQTF_NOTIFIED, "oqtf.placement-without-oqtf"),
+    (EventKind.RETENTION_NOTIFIED, EventKind.OQTF_NOTIFIED, "oqtf.placement-without-oqtf"),
+)
+# A judgment rules on a decision: it cannot be notified before the first of them.
+_JUDGED = (EventKind.REFUSAL_NOTIFIED, EventKind.OQTF_NOTIFIED)
 
 
 @dataclass(frozen=True)
@@ -94,17 +115,47 @@ class Case:
             except InputError as error:
                 error.field = event.kind.value
                 raise
+        for later, earlier, key in _NEEDS:
+            if later in first and earlier not in first:
+                raise InputError(key, field=later.value)
         for later, earlier in _ORDER:
             late, early = first.get(later), first.get(earlier)
-            if late is not None and early is not None and late.at < early.at:
-                raise InputError(
-                    "event.order",
-                    field=later.value,
-                    day=late.at,
-                    other=earlier.value,
-                    other_day=early.at,
-                )
+            if late is not None and early is not None:
+                _check_not_before(late, early)
+        if EventKind.RECOURS_REJECTED in first:
+            self._check_rejections()
+        judgment = first.get(EventKind.JUDGMENT_NOTIFIED)
+        judged = [first[kind] for kind in _JUDGED if kind in first]
+        if judgment is not None and judged:
+            _check_not_before(judgment, min(judged, key=lambda e: e.at))
         self._check_oqtf_facts(first.get(EventKind.OQTF_NOTIFIED), where)
+        self._check_facts_of_events(first)
+
+    def _check_rejections(self) -> None:
+        """Each express rejection answers a recours received before it: no more rejections
+        than recours, and the k-th rejection (in date order) not before the k-th recours."""
+        received = sorted(self.all(EventKind.RECOURS_RECEIVED), key=lambda e: e.at)
+        rejected = sorted(self.all(EventKind.RECOURS_REJECTED), key=lambda e: e.at)
+        if len(rejected) > len(received):
+            raise InputError(
+                "recours.more-rejections",
+                field=EventKind.RECOURS_REJECTED.value,
+                rejections=len(rejected),
+                recours=len(received),
+            )
+        for rejection, recours in zip(rejected, received, strict=False):
+            _check_not_before(rejection, recours)
+
+    def _check_facts_of_events(self, first: dict[EventKind, Event]) -> None:
+        """A fact that describes an event, away from its default, needs that event."""
+        facts = self.facts
+        if (
+            facts.legal_aid_outcome is not LegalAidOutcome.GRANTED
+            and EventKind.LEGAL_AID_DECIDED not in first
+        ):
+            raise InputError("legal-aid.outcome-without-decision", field="legal-aid-outcome")
+        if not facts.judgment_appeal_info and EventKind.JUDGMENT_NOTIFIED not in first:
+            raise InputError("judgment.fact-without-judgment", field="judgment-appeal-info")
 
     def _check_oqtf_facts(self, oqtf: Event | None, where: Territory) -> None:
         facts = self.facts
@@ -160,6 +211,32 @@ def event_instant(event: Event, zone: ZoneInfo) -> tuple[datetime, str | None]:
         return instant, "time-missing"
     instant, oddity = localize(datetime.combine(event.at, event.time), zone)
     return instant, oddity
+
+
+def _check_not_before(late: Event, early: Event) -> None:
+    """`late` cannot precede `early`: by day, or on the same day by time when both give one."""
+    if late.at < early.at:
+        raise InputError(
+            "event.order",
+            field=late.kind.value,
+            day=late.at,
+            other=early.kind.value,
+            other_day=early.at,
+        )
+    if (
+        late.at == early.at
+        and late.time is not None
+        and early.time is not None
+        and late.time < early.time
+    ):
+        raise InputError(
+            "event.order-time",
+            field=late.kind.value,
+            day=late.at,
+            time=f"{late.time:%H:%M}",
+            other=early.kind.value,
+            other_time=f"{early.time:%H:%M}",
+        )
 
 
 def _exists(naive: datetime, zone: ZoneInfo) -> bool:

@@ -14,7 +14,14 @@ from deadlines.case import Case, Facts, make_case
 from deadlines.dates import parse_date, parse_date_time
 from deadlines.errors import InputError
 from deadlines.inputs import EVENT_INPUTS, FACT_INPUTS, Entered, Kind
-from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
+from deadlines.rules.model import (
+    Channel,
+    Custody,
+    EventKind,
+    LegalAidOutcome,
+    OqtfGround,
+    Residence,
+)
 from deadlines.territories import territory
 
 
@@ -40,6 +47,22 @@ def parse_ground(text: str) -> OqtfGround:
         raise InputError("ground.unknown", field="oqtf-ground", value=text) from None
 
 
+def parse_legal_aid_outcome(text: str) -> LegalAidOutcome:
+    try:
+        return LegalAidOutcome(text.strip().lower())
+    except ValueError:
+        raise InputError(
+            "legal-aid-outcome.unknown", field="legal-aid-outcome", value=text
+        ) from None
+
+
+def parse_residence(text: str) -> Residence:
+    try:
+        return Residence(text.strip().lower())
+    except ValueError:
+        raise InputError("residence.unknown", field="residence", value=text) from None
+
+
 def _territory_code(text: str) -> str:
     return territory(text).code
 
@@ -54,8 +77,33 @@ FACT_PARSERS: dict[str, Callable[[str], object]] = {
     "custody": parse_custody,
     "oqtf-ground": parse_ground,
     "channel": parse_channel,
+    "legal-aid-outcome": parse_legal_aid_outcome,
+    "residence": parse_residence,
     "territory": _territory_code,
 }
+
+# Facts that describe one event, refused when typed without it (even at their default value: a
+# mistake, not something to ignore). The OQTF's facts go with `oqtf-notified`.
+FACTS_OF_EVENT: dict[str, EventKind] = {
+    "custody": EventKind.OQTF_NOTIFIED,
+    "oqtf-ground": EventKind.OQTF_NOTIFIED,
+    "legal-aid-outcome": EventKind.LEGAL_AID_DECIDED,
+    "judgment-appeal-info": EventKind.JUDGMENT_NOTIFIED,
+}
+_WITHOUT_EVENT = {
+    EventKind.OQTF_NOTIFIED: "oqtf.fact-without-oqtf",
+    EventKind.LEGAL_AID_DECIDED: "legal-aid.outcome-without-decision",
+    EventKind.JUDGMENT_NOTIFIED: "judgment.fact-without-judgment",
+}
+
+
+def check_facts_of_events(entered: Entered, kinds: set[EventKind]) -> None:
+    """Refuse a fact typed without the event it describes (`kinds`: the events of the case,
+    given or already stored)."""
+    for fact, kind in FACTS_OF_EVENT.items():
+        if entered.get(fact) is not None and kind not in kinds:
+            raise InputError(_WITHOUT_EVENT[kind], field=fact)
+
 
 # Events a user can enter, in the order of the procedure (derived events are never entered).
 ENTERED_EVENTS: tuple[EventKind, ...] = tuple(EventKind(i.id) for i in EVENT_INPUTS)
@@ -102,15 +150,13 @@ def merge_facts(old: Facts, entered: Entered) -> Facts:
 def build_case(entered: Entered, require_event: bool = True) -> Case:
     """Parse every value strictly and build the case; the first bad value raises InputError.
 
-    A fact not given takes its default (Facts); the OQTF facts given without an OQTF are
-    refused.
+    A fact not given takes its default (Facts); a fact that describes an event (the OQTF's,
+    the legal-aid decision's, the judgment's) given without that event is refused.
     """
     facts = merge_facts(Facts(territory=territory(Facts().territory).code), entered)
-    if not entered.get(EventKind.OQTF_NOTIFIED.value):
-        # Values that describe an OQTF, typed without one: a mistake, not something to ignore.
-        for fact in ("custody", "oqtf-ground"):
-            if entered.get(fact) is not None:
-                raise InputError("oqtf.fact-without-oqtf", field=fact)
+    # Values that describe an event (an OQTF, a legal-aid decision, a judgment), typed without
+    # it: a mistake, not something to ignore.
+    check_facts_of_events(entered, {k for k in ENTERED_EVENTS if entered.get(k.value)})
     pairs = parse_events(entered)
     if not pairs and require_event:
         raise InputError("case.no-event", field=None)

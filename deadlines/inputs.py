@@ -246,6 +246,202 @@ INPUTS: tuple[Input, ...] = (
         fact="channel",
         csv_aliases=("Canal",),
     ),
+    # Wave 2 (rules.md "Wave 2 rules": new events, new facts): what happens after the first
+    # decision, in the order of the procedure. Each help says which date to type (rules.md
+    # "What meeting a deadline means").
+    Input(
+        "legal-aid-requested",
+        Kind.DATE,
+        Text(
+            "Demande d'aide juridictionnelle : date à laquelle elle est parvenue au bureau "
+            "d'aide juridictionnelle (dépôt ou réception du courrier).",
+            "the legal-aid request reached the bureau d'aide juridictionnelle: the date it was "
+            "filed there or received",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=(
+            "Demande AJ",
+            "Date demande aide juridictionnelle",
+            "Demande d'aide juridictionnelle",
+        ),
+    ),
+    Input(
+        "legal-aid-decided",
+        Kind.DATE,
+        Text(
+            "Décision du bureau d'aide juridictionnelle : date de sa notification à la personne "
+            "(lettre recommandée non retirée : jour de la première présentation).",
+            "the BAJ decision (admission, rejection, provisional admission or lapse) was "
+            "notified to the person: the date of notification (a registered letter not "
+            "collected: the day of first presentation)",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Décision BAJ", "Date décision BAJ", "Décision aide juridictionnelle"),
+    ),
+    Input(
+        "lawyer-designated",
+        Kind.DATE,
+        Text(
+            "Avocat désigné au titre de l'aide juridictionnelle : date de la désignation.",
+            "the lawyer was designated under legal aid: the date of the designation",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Avocat désigné", "Désignation avocat", "Date désignation avocat"),
+    ),
+    Input(
+        "legal-aid-outcome",
+        Kind.CHOICE,
+        Text(
+            "Décision du BAJ : granted (admission), refused (rejet), provisional (admission "
+            "provisoire), lapsed (caducité) ; défaut : granted, avec --legal-aid-decided.",
+            "what the BAJ decided: `granted` (admission), `refused`, `provisional` (admission "
+            "provisoire), `lapsed` (caducité); default `granted`; with `--legal-aid-decided`",
+        ),
+        "rules.md § Wave 2 rules, New facts",
+        choices=("granted", "refused", "provisional", "lapsed"),
+        fact="legal_aid_outcome",
+        csv_aliases=("Issue AJ", "Résultat AJ", "Issue aide juridictionnelle"),
+    ),
+    Input(
+        "recours-received",
+        Kind.DATES,
+        Text(
+            "Recours gracieux ou hiérarchique reçu par l'administration : date de réception "
+            "(accusé de réception) ; répétable.",
+            "a recours gracieux or hiérarchique was received by the administration: the date "
+            "of receipt (acknowledgment); repeatable",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Recours gracieux", "Recours reçu", "Recours hiérarchique"),
+    ),
+    Input(
+        "recours-rejected",
+        Kind.DATES,
+        Text(
+            "Rejet exprès d'un recours : date de sa notification (lettre recommandée non "
+            "retirée : première présentation) ; répétable.",
+            "an express rejection of a recours was notified: the date of notification (a "
+            "registered letter not collected: the day of first presentation); repeatable",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Rejet recours", "Rejet du recours", "Recours rejeté"),
+    ),
+    Input(
+        "motives-requested",
+        Kind.DATE,
+        Text(
+            "Demande des motifs du refus implicite (CRPA L.232-4) : date d'envoi (cachet de la "
+            "poste) ou du dépôt en ligne.",
+            "the person asked for the motives of the implicit refusal (CRPA L.232-4): the date "
+            "it was sent (postmark) or filed online",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Demande de motifs", "Motifs demandés"),
+    ),
+    Input(
+        "motives-communicated",
+        Kind.DATE,
+        Text(
+            "Motifs du refus implicite communiqués : date de leur réception par la personne.",
+            "the motives were communicated: the date the person received them",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Motifs communiqués", "Communication des motifs"),
+    ),
+    Input(
+        "items-requested",
+        Kind.DATE,
+        Text(
+            "Pièces manquantes demandées par écrit par la préfecture (CRPA L.114-5) : date de "
+            "sa demande.",
+            "the préfecture asked in writing for missing documents (CRPA L.114-5): the date of "
+            "its request",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Pièces demandées", "Demande de pièces"),
+    ),
+    Input(
+        "items-provided",
+        Kind.DATE,
+        Text(
+            "Pièces manquantes reçues par la préfecture : date de réception (dépôt ANEF, "
+            "accusé de réception).",
+            "the missing documents reached the préfecture: the date of receipt (ANEF upload, "
+            "acknowledgment)",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Pièces fournies", "Pièces reçues"),
+    ),
+    Input(
+        "house-arrest-notified",
+        Kind.DATE_TIME,
+        Text(
+            "Assignation à résidence notifiée après l'OQTF avec l'information de l'art. "
+            'R.921-1 : date et heure locale de cette notification ("18/03/2025 10:00").',
+            "an assignation à résidence (L.731-1) was notified after the OQTF, with the "
+            "information of R.921-1: the date and local time of that notification "
+            '(`"18/03/2025 10:00"`)',
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Assignation notifiée", "Assignation à résidence"),
+    ),
+    Input(
+        "retention-notified",
+        Kind.DATE_TIME,
+        Text(
+            "Placement en rétention notifié après l'OQTF avec l'information de l'art. R.921-1 : "
+            "date et heure locale de cette notification ; l'heure compte (48 heures).",
+            "a placement in rétention was notified after the OQTF, with the information of "
+            "R.921-1: the date and local time of that notification; the time matters for the "
+            "48-hour deadline",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=("Rétention notifiée", "Placement en rétention"),
+    ),
+    Input(
+        "judgment-notified",
+        Kind.DATE,
+        Text(
+            "Jugement du tribunal administratif notifié : date de notification (lettre "
+            "recommandée non retirée : jour de la première présentation).",
+            "the tribunal administratif's judgment was notified: the date of notification (a "
+            "registered letter not collected: the day of first presentation)",
+        ),
+        "rules.md § Wave 2 rules, New events",
+        csv_aliases=(
+            "Jugement notifié",
+            "Notification du jugement",
+            "Date de notification du jugement",
+        ),
+    ),
+    Input(
+        "judgment-appeal-info",
+        Kind.YES_NO,
+        Text(
+            "La notification du jugement indiquait le délai d'appel (défaut : oui ; avec "
+            "--judgment-notified).",
+            "the judgment's notification stated the appeal deadline (default: yes); a 1-month "
+            "deadline not stated becomes 2 months (CJA R.811-3)",
+        ),
+        "rules.md § Wave 2 rules, New facts",
+        fact="judgment_appeal_info",
+        csv_aliases=("Délai d'appel indiqué", "Voies d'appel"),
+    ),
+    Input(
+        "residence",
+        Kind.CHOICE,
+        Text(
+            "Résidence, pour les délais de distance : local (même côté que le tribunal), "
+            "overseas (outre-mer), abroad (étranger) ; défaut : local.",
+            "where the person lives, for the délais de distance: `local` (same side as the "
+            "court), `overseas` (overseas before a metropolitan court, or outside the court's "
+            "overseas collectivity), `abroad` (default `local`)",
+        ),
+        "rules.md § Wave 2 rules, New facts",
+        choices=("local", "overseas", "abroad"),
+        fact="residence",
+        csv_aliases=("Résidence", "Lieu de résidence"),
+    ),
     Input(
         "territory",
         Kind.CODE,

@@ -17,8 +17,21 @@ from datetime import date, datetime
 from deadlines.errors import InputError
 from deadlines.rules.model import EventKind
 
-# Events that happened to the person: notified or received, so never after "now".
-NOTIFIED = frozenset({EventKind.REFUSAL_NOTIFIED, EventKind.OQTF_NOTIFIED})
+# Events that happened to the person: a decision notified or communicated to them, so never
+# after "now". The other events (a request sent, a recours or documents received) lying ahead
+# are only unlikely: said, as a filing date ahead is.
+NOTIFIED = frozenset(
+    {
+        EventKind.REFUSAL_NOTIFIED,
+        EventKind.OQTF_NOTIFIED,
+        EventKind.LEGAL_AID_DECIDED,
+        EventKind.RECOURS_REJECTED,
+        EventKind.MOTIVES_COMMUNICATED,
+        EventKind.HOUSE_ARREST_NOTIFIED,
+        EventKind.RETENTION_NOTIFIED,
+        EventKind.JUDGMENT_NOTIFIED,
+    }
+)
 # Events whose date lies ahead by nature.
 AHEAD = frozenset({EventKind.PERMIT_EXPIRES})
 

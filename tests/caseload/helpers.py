@@ -56,6 +56,20 @@ def rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any,
         connection.close()
 
 
+# What schema V6 added (caseload/schema.py), taken out again: a store made by this version, turned
+# into one an older version left (the tests of the V2 -> V3 and V4 -> V5 upgrades).
+UNDO_V6 = """
+DROP TRIGGER revision_facts;
+ALTER TABLE cases DROP COLUMN legal_aid_outcome;
+ALTER TABLE cases DROP COLUMN residence;
+ALTER TABLE cases DROP COLUMN judgment_appeal_info;
+CREATE TRIGGER revision_facts AFTER UPDATE OF
+    territory, appeal_info, channel, oqtf_decided, departure_period, custody, oqtf_ground
+    ON cases
+BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
+"""
+
+
 def case_count(db: Path) -> int:
     return int(rows(db, "SELECT count(*) FROM cases")[0][0])
 

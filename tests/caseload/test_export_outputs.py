@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from caseload import schema
 from caseload.db import connect
 from tests.calendars.khal_harness import _run, import_and_list, write_config
-from tests.caseload.helpers import assert_one_line_error, deadlines, ok, rows
+from tests.caseload.helpers import UNDO_V6, assert_one_line_error, deadlines, ok, rows
 from tests.caseload.test_export_sync import AS_OF, COUNTS, Export, _of, _parse, add_three_cases
 from tests.caseload.test_export_sync import export as export_to
 
@@ -247,6 +248,7 @@ def _downgrade_to_v4(db: Path) -> None:
     """The store as version 4 of the tool left it: one state for the whole caseload (the rows
     of the calendar exported so far), `exported` keyed by case, user_version 4."""
     raw = sqlite3.connect(db)
+    raw.executescript(UNDO_V6)
     raw.executescript(
         """
         CREATE TABLE exported_v4 (
@@ -280,7 +282,7 @@ def test_an_upgrade_from_v4_keeps_the_state_for_the_first_full_export(
     ok(caseload, "case", "archive", "B2")
 
     connect(caseload).close()  # the migration
-    assert rows(caseload, "PRAGMA user_version") == [(5,)]
+    assert rows(caseload, "PRAGMA user_version") == [(schema.LATEST,)]
     assert rows(caseload, "SELECT id, output, scope FROM exported_calendars") == [(1, None, "all")]
     after = "SELECT ref, events, sequences, cancelled, zones FROM exported ORDER BY 1"
     assert rows(caseload, after) == v4

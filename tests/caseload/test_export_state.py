@@ -29,7 +29,7 @@ from icalendar import Calendar
 from bench.generate import generate
 from calendars.ics import to_ics
 from calendars.plan import ExportOptions, PlannedEvent, Reminders, plan, stamp_from_day
-from caseload import store
+from caseload import schema, store
 from caseload.db import connect
 from caseload.export import (
     _HEAD,
@@ -55,7 +55,7 @@ from deadlines.rules.model import EventKind
 from tests.calendars import icalendar_oracle
 from tests.calendars.ics_checks import read_with_vobject, structural_problems
 from tests.calendars.khal_harness import import_and_list
-from tests.caseload.helpers import ok, rows
+from tests.caseload.helpers import UNDO_V6, ok, rows
 
 AS_OF = date(2026, 1, 15)
 CASES = 300
@@ -275,6 +275,7 @@ def _downgrade_to_v3(db: Path, oracle: Before) -> None:
     """The database as the tool before schema V4 left it after its export: the V2 table,
     holding what the oracle saved, at user_version 3."""
     raw = sqlite3.connect(db)
+    raw.executescript(UNDO_V6)
     raw.executescript(
         """
         DROP TABLE exported;
@@ -315,7 +316,7 @@ def test_an_upgrade_from_the_v2_state_keeps_every_sequence(caseload: Path, tmp_p
     _downgrade_to_v3(caseload, oracle)
 
     upgraded, counts = _export(caseload, tmp_path / "upgraded.ics")
-    assert rows(caseload, "PRAGMA user_version") == [(5,)]
+    assert rows(caseload, "PRAGMA user_version") == [(schema.LATEST,)]
     # The V2 state is the calendar adopted by this first export of every active case.
     assert rows(caseload, "SELECT id, output, scope FROM exported_calendars") == [
         (1, "name:main", "all")

@@ -67,6 +67,9 @@ def test_a_good_file_imports_every_row(db: Path, tmp_path: Path) -> None:
         "departure-period": False,
         "custody": "retention",
         "oqtf-ground": "3",
+        "legal-aid-outcome": "granted",
+        "residence": "local",
+        "judgment-appeal-info": True,
     }
     deadlines_of_two = as_json(db, "case", "show", "IMP-2", "--as-of", "2025-03-05 09:00")
     appeal = next(d for d in deadlines_of_two["deadlines"] if d["rule"] == "oqtf-appeal")

@@ -139,6 +139,9 @@ def test_french_headers_are_aliases_of_the_spec_ids(db: Path, tmp_path: Path) ->
         "departure-period": False,
         "custody": "retention",
         "oqtf-ground": "3",
+        "legal-aid-outcome": "granted",
+        "residence": "local",
+        "judgment-appeal-info": True,
     }
 
 
