@@ -191,12 +191,13 @@ def _when(day: date, at: datetime | None, lang: str) -> str:
 
 
 def _description(deadline: Listed, lang: str) -> str:
+    due = deadline.due
+    assert due is not None  # a suspended deadline is never exported (plan_listed)
     labels = LABELS[lang]
-    lines = [labels["safe"].format(day=_when(deadline.due, deadline.due_at, lang))]
-    if deadline.latest_end != deadline.end:
-        lines.append(
-            labels["arguable"].format(day=_when(deadline.latest, deadline.latest_at, lang))
-        )
+    lines = [labels["safe"].format(day=_when(due, deadline.due_at, lang))]
+    latest = deadline.latest
+    if latest is not None and deadline.latest_end != deadline.end:
+        lines.append(labels["arguable"].format(day=_when(latest, deadline.latest_at, lang)))
     lines.append(
         labels["basis"].format(
             basis=", ".join(deadline.basis),
@@ -230,7 +231,10 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
     hour_alarms = tuple(timedelta(hours=h) for h in options.reminders.hours)
     events: list[PlannedEvent] = []
     for deadline in deadlines:
-        if not _is_exported(deadline, options):
+        due = deadline.due
+        # A suspended deadline has no date to show: no event (the caseload's export cancels the
+        # one it wrote before, under the same UID, as for a deadline that no longer applies).
+        if due is None or not _is_exported(deadline, options):
             continue
         rule = deadline.rule
         title = f"[{options.ref}] {rule.title.get(lang)}"
@@ -243,7 +247,7 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
             alarms = hour_alarms
         else:
             summary = title
-            start, end = deadline.due, deadline.due + _ONE_DAY
+            start, end = due, due + _ONE_DAY
             alarms = day_alarms
         must_act = rule.must_act
         events.append(
@@ -272,7 +276,7 @@ def plan_listed(deadlines: tuple[Listed, ...], options: ExportOptions) -> tuple[
                 reminders.append((f"remind-{hours}h", label, at, earlier(at, -REMINDER_LENGTH)))
         else:
             for days in options.reminders.days:
-                day = deadline.due - timedelta(days=days)
+                day = due - timedelta(days=days)
                 label = labels["reminder_days"].format(n=days)
                 reminders.append((f"remind-{days}d", label, day, day + _ONE_DAY))
         for suffix, label, first, last in reminders:

@@ -25,6 +25,9 @@ class Agenda:
     days: int
     rows: tuple[AgendaRow, ...]
     skipped: tuple[tuple[str, str], ...]  # (ref, message key) of cases that could not be computed
+    # The deadlines waiting for the event that restarts them (legal aid asked, no decision yet):
+    # without a date they are in no window and never overdue; listed after the dated ones.
+    suspended: tuple[AgendaRow, ...] = ()
 
     @property
     def overdue(self) -> tuple[AgendaRow, ...]:
@@ -40,9 +43,16 @@ def is_open(deadline: Listed) -> bool:
     return deadline.rule.must_act and deadline.state in OPEN_STATES
 
 
+def is_suspended(deadline: Listed) -> bool:
+    """A deadline the person must meet, waiting for the event that restarts it (no date)."""
+    return deadline.rule.must_act and deadline.state is State.SUSPENDED
+
+
 def agenda(listings: Iterable[Listing], days: int) -> Agenda:
-    """Overdue first, then by date: every open deadline due within `days` of each case's today."""
+    """Overdue first, then by date: every open deadline due within `days` of each case's today;
+    then the suspended ones, longest waiting first."""
     rows: list[AgendaRow] = []
+    waiting: list[AgendaRow] = []
     skipped: list[tuple[str, str]] = []
     for listing in listings:
         if not listing.has_events:
@@ -52,7 +62,11 @@ def agenda(listings: Iterable[Listing], days: int) -> Agenda:
             continue
         until = listing.as_of + timedelta(days=days)
         for deadline in listing.deadlines:
-            if is_open(deadline) and deadline.due <= until:
+            due = deadline.due
+            if due is None:
+                if is_suspended(deadline):
+                    waiting.append(AgendaRow(listing.ref, deadline, listing.now))
+            elif is_open(deadline) and due <= until:
                 rows.append(AgendaRow(listing.ref, deadline, listing.now))
     rows.sort(
         key=lambda r: (
@@ -62,7 +76,14 @@ def agenda(listings: Iterable[Listing], days: int) -> Agenda:
             r.deadline.rule.id,
         )
     )
-    return Agenda(days, tuple(rows), tuple(skipped))
+    waiting.sort(key=lambda r: (_since(r.deadline), r.ref, r.deadline.rule.id))
+    return Agenda(days, tuple(rows), tuple(skipped), tuple(waiting))
+
+
+def _since(deadline: Listed) -> date:
+    """The day a suspended deadline was interrupted (the legal-aid request)."""
+    event = deadline.suspended_by
+    return date.min if event is None else event.at
 
 
 def load_agenda(
@@ -81,13 +102,20 @@ def load_agenda(
 def may_show(latest_day: date) -> Wanted:
     """Which memo briefs the agenda may show, read before anything is decoded: deadlines the
     applicant must meet, not fulfilled by an event of the case, whose last day is at most
-    `latest_day` (the latest today of any case, plus the window). `agenda` then applies each
-    case's own today and the done marks."""
+    `latest_day` (the latest today of any case, plus the window), or that have none (suspended:
+    `Wanted.until` keeps them). `agenda` then applies each case's own today and the done
+    marks."""
     return Wanted(
         rules=frozenset(r.id for r in all_rules() if r.must_act),
         until=latest_day,
         pending=True,
     )
+
+
+# 3: rows are `deadline_summary`'s schema 3 (`moved_by`, `suspended_by`); the suspended
+# deadlines follow the dated ones, state `suspended`, `due` null, counted in `suspended` (never
+# in `overdue`).
+AGENDA_SCHEMA = 3
 
 
 def agenda_to_dict(result: Agenda, lang: str) -> dict[str, object]:
@@ -96,11 +124,13 @@ def agenda_to_dict(result: Agenda, lang: str) -> dict[str, object]:
     from deadlines.report import deadline_summary
 
     return {
-        "schema": 2,
+        "schema": AGENDA_SCHEMA,
         "days": result.days,
         "overdue": len(result.overdue),
+        "suspended": len(result.suspended),
         "rows": [
-            {"ref": row.ref, **deadline_summary(row.deadline, lang, row.now)} for row in result.rows
+            {"ref": row.ref, **deadline_summary(row.deadline, lang, row.now)}
+            for row in (*result.rows, *result.suspended)
         ],
         "skipped": [{"ref": ref, "error": key} for ref, key in result.skipped],
     }

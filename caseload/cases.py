@@ -48,7 +48,10 @@ def deadline_to_mark(computation: Computation, rule: str, trigger_date: str | No
 # 3: a case's `next` is the agenda's row of its next deadline (`deadline_summary`), so its `due`
 # is an hour deadline's exact instant with its UTC offset, as in every other document (was the
 # day only); `due_day`, `minutes_left`, `warnings`, `unknown_facts` and the rest were added.
-CASE_LIST_SCHEMA = 3
+# 4: wave 2. `suspended` counts the deadlines waiting for the event that restarts them (never in
+# `open` or `overdue`; `next` is never one of them); `next` has `moved_by` and `suspended_by`
+# (the agenda's schema 3).
+CASE_LIST_SCHEMA = 4
 
 
 def case_list_to_dict(rows: list[dict[str, object]]) -> dict[str, object]:
@@ -93,6 +96,7 @@ def case_rows(found: Iterable[Listing], lang: str) -> list[dict[str, object]]:
                 "status": listing.status,
                 "open": len(deadlines),
                 "overdue": sum(d.state is State.OVERDUE for d in deadlines),
+                "suspended": sum(d.state is State.SUSPENDED for d in listing.deadlines),
                 # The agenda's row: `due` is a date, or an hour deadline's exact instant.
                 "next": None
                 if following is None

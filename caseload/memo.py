@@ -47,7 +47,8 @@ from deadlines.territories import all_territory_codes, territory
 from deadlines.text import Text
 
 # Bump when the layout of a stored brief changes (the fingerprint then differs for every row).
-MEMO_FORMAT = 1
+# 2: wave 2, a suspended brief (NO_DAY) and the events that moved it (`warnings` as an object).
+MEMO_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Wanted:
     only the deadlines it may show."""
 
     rules: frozenset[str] | None = None  # None: every rule
-    until: date | None = None  # a last day at most this one
+    until: date | None = None  # a last day at most this one, or none (suspended)
     pending: bool = False  # only those whose fulfilling event is not in the case
 
 
@@ -158,6 +159,11 @@ _EVENT_KIND = {kind.value: kind for kind in EventKind}
 
 # The columns of `computed_deadlines` after (case_id, position), in `brief_row`'s order: days are
 # ordinals, instants POSIX seconds, the basis one line per citation, the warnings JSON (or NULL).
+# A suspended brief has no dates (wave 2): its days and ends are NO_DAY, its instants NULL, so
+# that `due <= ?` keeps it (the agenda lists the suspended deadlines whatever its window). The
+# events that moved a brief and the one that suspends it share the warnings' column: a brief with
+# either stores an object, {"w": warnings, "m": [event…], "s": event or null}, each event
+# [kind, day ordinal, rank, derived, time or null]; any other brief its warnings' list, as before.
 BRIEF_COLUMNS = (
     "rule",
     "due",
@@ -180,14 +186,45 @@ BRIEF_COLUMNS = (
 )
 
 
+# The days and ends of a suspended brief: no date has this ordinal (1 is 1 January of year 1).
+NO_DAY = 0
+
+
+def _event_to_json(event: Event) -> list[object]:
+    clock = None if event.time is None else event.time.isoformat()
+    return [event.kind.value, event.at.toordinal(), event.rank, int(event.derived), clock]
+
+
+def _event_from_json(data: list[Any]) -> Event:
+    return _trigger(*data)
+
+
+def _notes_column(brief: Brief) -> str | None:
+    """The warnings' column: the warnings' JSON list, or with the wave-2 events an object."""
+    warnings = [_note_to_json(w) for w in brief.warnings]
+    if brief.moved_by or brief.suspended_by is not None:
+        moves = {
+            "w": warnings,
+            "m": [_event_to_json(e) for e in brief.moved_by],
+            "s": None if brief.suspended_by is None else _event_to_json(brief.suspended_by),
+        }
+        return json.dumps(moves, ensure_ascii=False)
+    return json.dumps(warnings, ensure_ascii=False) if warnings else None
+
+
 def brief_row(case_id: int, position: int, brief: Brief) -> tuple[object, ...]:
     """A brief as a `computed_deadlines` row (BRIEF_COLUMNS)."""
     trigger = brief.trigger
+    due, latest, end, latest_end = brief.due, brief.latest, brief.end, brief.latest_end
+    if due is None or latest is None or end is None or latest_end is None:  # suspended
+        days: tuple[int, int, int, int] = (NO_DAY, NO_DAY, NO_DAY, NO_DAY)
+    else:
+        days = (due.toordinal(), latest.toordinal(), _stamp(end), _stamp(latest_end))
     return (
         case_id,
         position,
         brief.rule.id,
-        brief.due.toordinal(),
+        days[0],
         int(brief.done_by_event),
         trigger.kind.value,
         trigger.at.toordinal(),
@@ -197,15 +234,13 @@ def brief_row(case_id: int, position: int, brief: Brief) -> tuple[object, ...]:
         brief.key.trigger,
         brief.key.rank,
         None if brief.due_at is None else _stamp(brief.due_at),
-        brief.latest.toordinal(),
+        days[1],
         None if brief.latest_at is None else _stamp(brief.latest_at),
-        _stamp(brief.end),
-        _stamp(brief.latest_end),
+        days[2],
+        days[3],
         "\n".join(brief.basis),
         brief.status.value,
-        json.dumps([_note_to_json(w) for w in brief.warnings], ensure_ascii=False)
-        if brief.warnings
-        else None,
+        _notes_column(brief),
     )
 
 
@@ -231,20 +266,24 @@ def brief_from_row(row: tuple[Any, ...], rule: Rule, zone: ZoneInfo) -> Brief:
         status,
         warnings,
     ) = row
+    notes, moved_by, suspended_by = _notes(warnings) if warnings else _NO_NOTES
+    dated = due != NO_DAY
     return Brief(
         rule,
         _trigger(kind, at, rank, derived, clock),
         _key(rule.id, key_trigger, key_rank),
-        date.fromordinal(due),
+        date.fromordinal(due) if dated else None,
         None if due_at is None else _instant(due_at, zone),
-        date.fromordinal(latest),
+        date.fromordinal(latest) if dated else None,
         None if latest_at is None else _instant(latest_at, zone),
-        _instant(end, UTC),
-        _instant(latest_end, UTC),
+        _instant(end, UTC) if dated else None,
+        _instant(latest_end, UTC) if dated else None,
         _basis(basis),
         _STATUS[status],
-        _notes(warnings) if warnings else (),
+        notes,
         bool(done_by_event),
+        moved_by,
+        suspended_by,
     )
 
 
@@ -272,9 +311,22 @@ def _basis(text: str) -> tuple[str, ...]:
     return tuple(text.split("\n")) if text else ()
 
 
+_Notes = tuple[tuple[Note, ...], tuple[Event, ...], Event | None]
+_NO_NOTES: _Notes = ((), (), None)
+
+
 @lru_cache(maxsize=1 << 12)
-def _notes(text: str) -> tuple[Note, ...]:
-    return tuple(_note_from_json(w) for w in json.loads(text))
+def _notes(text: str) -> _Notes:
+    """The warnings' column: (warnings, moved_by, suspended_by)."""
+    data = json.loads(text)
+    if isinstance(data, list):
+        return tuple(_note_from_json(w) for w in data), (), None
+    suspended_by = None if data["s"] is None else _event_from_json(data["s"])
+    return (
+        tuple(_note_from_json(w) for w in data["w"]),
+        tuple(_event_from_json(e) for e in data["m"]),
+        suspended_by,
+    )
 
 
 # --- reading the caseload ----------------------------------------------------------------------
@@ -338,7 +390,7 @@ def _brief_rows(
         conditions.append(f"rule IN ({', '.join('?' * len(wanted.rules))})")
         values.extend(sorted(wanted.rules))
     if wanted.until is not None:
-        conditions.append("due <= ?")
+        conditions.append("due <= ?")  # a suspended brief's NO_DAY too
         values.append(wanted.until.toordinal())
     if wanted.pending:
         conditions.append("done_by_event = 0")
@@ -368,7 +420,7 @@ def _decode_briefs(
 def _is_wanted(brief: Brief, wanted: Wanted) -> bool:
     return (
         (wanted.rules is None or brief.rule.id in wanted.rules)
-        and (wanted.until is None or brief.due <= wanted.until)
+        and (wanted.until is None or brief.due is None or brief.due <= wanted.until)
         and not (wanted.pending and brief.done_by_event)
     )
 

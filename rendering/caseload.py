@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from caseload.agenda import Agenda
+from caseload.agenda import Agenda, AgendaRow
 from deadlines.dates import format_instant, format_long
 from deadlines.engine import Computation, Deadline, State
 from deadlines.messages import name, render_note
@@ -27,7 +27,9 @@ from rendering.words import (
     Footnotes,
     hang,
     mark,
+    moved_by,
     protect,
+    suspended,
     terminal_width,
     time_left,
     unknown_flags,
@@ -46,16 +48,36 @@ def _colour(out: TextIO) -> bool:
 
 def _print_list(
     out: TextIO,
-    title: str,
+    sections: Sequence[tuple[str, Sequence[Row]]],
     layouts: Sequence[Layout],
     block: Callable[[tuple[str, ...]], Sequence[str]],
-    rows: Sequence[Row],
     notes: Footnotes,
     lang: str,
 ) -> None:
-    """The rows in the first layout that fits, else one block per row; then the warnings."""
+    """Each section (title, rows) in the first layout that fits it, else one block per row,
+    a blank line between sections; then the warnings of them all."""
     width = terminal_width(out)
     colour = _colour(out)
+    lines: list[str] = []
+    for title, rows in sections:
+        if lines:
+            lines.append("")
+        lines.extend(_section(title, rows, layouts, block, width, colour))
+    if notes.numbers:
+        lines.append("Avertissements" if lang == "fr" else "Warnings")
+        lines.extend(notes.lines(width, lang, with_concerns=True))
+    out.write("".join(f"{line}\n" for line in lines))
+
+
+def _section(
+    title: str,
+    rows: Sequence[Row],
+    layouts: Sequence[Layout],
+    block: Callable[[tuple[str, ...]], Sequence[str]],
+    width: int,
+    colour: bool,
+) -> list[str]:
+    """The lines of one titled table: the first layout that fits, else one block per row."""
     lines: list[str] = []
     for columns, cells_of in layouts:
         cells = [
@@ -67,20 +89,16 @@ def _print_list(
             lines.extend(centred(title, table_width))
             styled = zip(cells, (style for _, style in rows), strict=True)
             lines.extend(boxed(columns, styled, widths, colour))
-            break
-    else:
-        lines.extend(centred(title, width))
-        for words, style in rows:
-            start, end = ("\x1b[1;31m", "\x1b[0m") if colour and style == "bold red" else ("", "")
-            first, *rest = block(words)
-            head = hang("", first, width)
-            lines.append(start + head[0] + end)
-            lines.extend(head[1:])
-            lines.extend(line for text in rest for line in hang("   ", text, width))
-    if notes.numbers:
-        lines.append("Avertissements" if lang == "fr" else "Warnings")
-        lines.extend(notes.lines(width, lang, with_concerns=True))
-    out.write("".join(f"{line}\n" for line in lines))
+            return lines
+    lines.extend(centred(title, width))
+    for words, style in rows:
+        start, end = ("\x1b[1;31m", "\x1b[0m") if colour and style == "bold red" else ("", "")
+        first, *rest = block(words)
+        head = hang("", first, width)
+        lines.append(start + head[0] + end)
+        lines.extend(head[1:])
+        lines.extend(line for text in rest for line in hang("   ", text, width))
+    return lines
 
 
 def _marks(warnings: Sequence[str], concern: str, notes: Footnotes) -> str:
@@ -156,7 +174,7 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
     ]
     notes = Footnotes()
     dates: dict[str, str] = {}
-    lefts: dict[tuple[int, int | None], str] = {}
+    lefts: dict[tuple[int | None, int | None], str] = {}
     listed: list[Row] = []
     for row in rows:
         ref = row["ref"]
@@ -166,7 +184,7 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
         if row.get("error"):
             upcoming = block = _not_computed(ref, row["error"], lang)
         elif following is None:
-            upcoming = block = "—"
+            upcoming = block = _waiting(row["suspended"], lang) or "—"
         else:
             due = following["due"]
             if due not in dates:
@@ -179,6 +197,10 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
             left = lefts[left_key]
             upcoming = f"{day} — {what}"
             block = f"{day}, {left}\n{what}"
+            waiting = _waiting(row["suspended"], lang)
+            if waiting:
+                upcoming = f"{upcoming}\n{waiting}"
+                block = f"{block}\n{waiting}"
         where = row["territory"] if row["status"] == "active" else f"{row['territory']}, {status}"
         words = (
             ref,
@@ -207,7 +229,18 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
         return (summary, block)
 
     layouts: list[Layout] = [(full, None), (compact, compact_cells)]
-    _print_list(out, "Dossiers" if fr else "Cases", layouts, block_lines, listed, notes, lang)
+    sections = [("Dossiers" if fr else "Cases", listed)]
+    _print_list(out, sections, layouts, block_lines, notes, lang)
+
+
+def _waiting(count: int, lang: str) -> str:
+    """« 2 échéances suspendues »: a case's deadlines waiting for the event that restarts them
+    (legal aid asked), which have no date to be its next one ("" when none)."""
+    if not count:
+        return ""
+    if lang == "fr":
+        return f"{count} échéance suspendue" if count == 1 else f"{count} échéances suspendues"
+    return f"{count} deadline suspended" if count == 1 else f"{count} deadlines suspended"
 
 
 # --- agenda ------------------------------------------------------------------------------------
@@ -244,25 +277,34 @@ def _agenda_block(words: tuple[str, ...]) -> tuple[str, ...]:
     return (f"{ref} — {state}, {left}", day, what)
 
 
-def _agenda_rows(result: Agenda, lang: str, notes: Footnotes) -> list[Row]:
-    """(case, to do, safe date, left, state) of each row, and its style."""
+def _agenda_rows(agenda_rows: Sequence[AgendaRow], lang: str, notes: Footnotes) -> list[Row]:
+    """(case, to do, safe date, left, state) of each row, and its style. A suspended deadline's
+    date says what restarts it, and a moved one's says, under it, what moved it."""
     # Thousands of rows share a few hundred days, states, titles and warnings: each is worded
     # once. The zone is part of a day's key: equal instants of two zones read differently.
     days: dict[tuple[object, ...], str] = {}
     states: dict[State, str] = {}
     titles: dict[str, str] = {}
     warnings: dict[object, str] = {}
-    lefts: dict[tuple[int, int | None], str] = {}
+    lefts: dict[tuple[int | None, int | None], str] = {}
     styles = {State.OVERDUE: "bold red", State.DUE_TODAY: "bold yellow"}
     rows: list[Row] = []
-    for row in result.rows:
+    for row in agenda_rows:
         deadline = row.deadline
         due, at, state, rule = deadline.due, deadline.due_at, deadline.state, deadline.rule
         noted = deadline.warnings
-        day_key = (due, at, at and at.tzinfo)
+        day_key = (due, at, at and at.tzinfo) if due is not None else (deadline.suspended_by,)
         day = days.get(day_key)
         if day is None:
-            day = days[day_key] = protect(when(due, at, lang))
+            if due is None:
+                day = days[day_key] = protect(suspended(deadline.suspended_by, lang))
+            else:
+                day = days[day_key] = protect(when(due, at, lang))
+        moved = (
+            moved_by(deadline.moved_by, deadline.suspended_by, lang) if deadline.moved_by else ""
+        )
+        if moved:
+            day = f"{day}\n{protect(moved)}"
         if state not in states:
             states[state] = name(f"state.{state.value}", lang)
         if rule.id not in titles:
@@ -292,12 +334,18 @@ def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
         else f"Agenda: deadlines in the next {result.days} days, and overdue ones"
     )
     skipped = [f"[{ref}] {_not_computed(ref, key, lang)}" for ref, key in result.skipped]
+    notes = Footnotes()
+    sections: list[tuple[str, Sequence[Row]]] = []
     if not result.rows:
         out.write(("Rien à faire. " if fr else "Nothing due. ") + title + "\n")
     else:
-        notes = Footnotes()
-        rows = _agenda_rows(result, lang, notes)
-        _print_list(out, title, _agenda_layouts(lang), _agenda_block, rows, notes, lang)
+        sections.append((title, _agenda_rows(result.rows, lang, notes)))
+    if result.suspended:
+        # After the dated ones, apart: no date, so in no window, and never overdue.
+        waiting = _agenda_rows(result.suspended, lang, notes)
+        sections.append(("Suspendus" if fr else "Suspended", waiting))
+    if sections:
+        _print_list(out, sections, _agenda_layouts(lang), _agenda_block, notes, lang)
     out.writelines(f"{line}\n" for line in skipped)
 
 
@@ -308,8 +356,10 @@ def render_moves(old: Computation, new: Computation, lang: str, out: TextIO) -> 
     """`case set` / `case unset`: the deadlines that move, appear or disappear; their number."""
 
     def at(deadline: Deadline) -> str:
-        due_at = deadline.due_at
-        return format_long(deadline.due, lang) if due_at is None else format_instant(due_at, lang)
+        due, due_at = deadline.due, deadline.due_at
+        if due is None:
+            return suspended(deadline.suspended_by, lang)
+        return format_long(due, lang) if due_at is None else format_instant(due_at, lang)
 
     before = {d.key: d for d in old.deadlines}
     after = {d.key: d for d in new.deadlines}

@@ -20,11 +20,13 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from deadlines import LAW_AS_OF
+from deadlines.case import Event
 from deadlines.dates import format_long
 from deadlines.engine import Computation, Deadline, State
+from deadlines.explain import Step
 from deadlines.messages import name, render_note, render_step
 from deadlines.report import minutes_left, unknown_facts
-from deadlines.results import ReadingResult
+from deadlines.results import Evaluation, PendingReading, ReadingResult
 from deadlines.rules.model import Who
 from deadlines.text import Text
 from rendering.grid import Column, boxed_overhead, centred, fit
@@ -33,7 +35,10 @@ from rendering.words import (
     Footnotes,
     hang,
     mark,
+    moved_by,
     protect,
+    short_day,
+    suspended,
     terminal_width,
     time_left,
     unknown_flags,
@@ -65,6 +70,9 @@ LABELS = {
         "is_latest": "← date soutenable",
         "steps_safe": "Calcul de la date prudente :",
         "steps_latest": "Calcul de la date soutenable :",
+        "pending": "en attente",
+        "steps_pending": "Calcul jusqu'à la suspension :",
+        "steps_pending_of": "Calcul jusqu'à la suspension ({readings}) :",
         "safe": "date prudente : {day}",
         "arguable": "date soutenable : {day}",
         "left": "reste : {left} — {state}",
@@ -90,6 +98,9 @@ LABELS = {
         "is_latest": "← arguable date",
         "steps_safe": "How the safe date is counted:",
         "steps_latest": "How the arguable date is counted:",
+        "pending": "waiting",
+        "steps_pending": "How it is counted until the suspension:",
+        "steps_pending_of": "How it is counted until the suspension ({readings}):",
         "safe": "safe date: {day}",
         "arguable": "arguable date: {day}",
         "left": "left: {left} — {state}",
@@ -123,13 +134,20 @@ def _row_style(deadline: Deadline) -> str:
     return ""
 
 
+def _start(evaluation: Evaluation) -> Event:
+    """The event the safe reading counts from; for a suspended deadline (no reading counted),
+    its first waiting reading's."""
+    if evaluation.readings:
+        return evaluation.safe.start
+    return evaluation.pending[0].start if evaluation.pending else evaluation.trigger
+
+
 def _started(deadline: Deadline, lang: str) -> str:
     """« (dépôt de la demande : 05/10/2026) »: the start of the safe reading. With a disputed
     start (certificate) it is the earlier event, which is what the safe date is counted from."""
-    start = deadline.evaluation.safe.start
-    day = f"{start.at:%d/%m/%Y}" + (f" {start.time:%H:%M}" if start.time else "")
+    start = _start(deadline.evaluation)
     sep = " : " if lang == "fr" else ": "
-    return f"({name(f'event.{start.kind.value}', lang)}{sep}{day})"
+    return f"({name(f'event.{start.kind.value}', lang)}{sep}{short_day(start)})"
 
 
 class _Row:
@@ -155,12 +173,17 @@ class _Row:
         self.started = protect(_started(deadline, lang))
         self.rule = labels["rule"].format(rule=deadline.rule.id) if rule_ids else ""
         self.flags = unknown_flags(unknown_facts(deadline.warnings), lang)
-        self.safe = protect(when(deadline.due, deadline.due_at, lang))
+        due, latest = deadline.due, deadline.latest
+        if due is None:  # suspended: what restarts it instead of a date
+            self.safe = protect(suspended(deadline.suspended_by, lang))
+        else:
+            self.safe = protect(when(due, deadline.due_at, lang))
         self.arguable = (
-            protect(when(deadline.latest, deadline.latest_at, lang))
-            if evaluation.latest_reading.end != evaluation.safe.end
+            protect(when(latest, deadline.latest_at, lang))
+            if latest is not None and deadline.latest_end != deadline.end
             else ""
         )
+        self.moved = protect(moved_by(deadline.moved_by, deadline.suspended_by, lang))
         now = computation.now.astimezone(UTC) if computation.now is not None else None
         self.left = protect(time_left(deadline.days_left, minutes_left(deadline.listed, now), lang))
         self.state = _state_label(deadline, lang)
@@ -172,7 +195,7 @@ class _Row:
         return "\n".join(line for line in (self.title, self.started, self.rule, *more) if line)
 
     def cells(self, layout: str, lang: str) -> tuple[str, ...]:
-        safe = "\n".join(line for line in (self.flags, self.safe) if line)
+        safe = "\n".join(line for line in (self.flags, self.safe, self.moved) if line)
         if layout == "full":
             return (
                 self.number,
@@ -202,6 +225,8 @@ class _Row:
         lines.append(("   ", labels["safe"].format(day=self.safe)))
         if self.arguable:
             lines.append(("   ", labels["arguable"].format(day=self.arguable)))
+        if self.moved:
+            lines.append(("   ", self.moved))
         lines.append(("   ", labels["left"].format(left=self.left, state=self.state)))
         lines.append(("   ", labels["law"].format(law=self.law)))
         return lines
@@ -331,10 +356,15 @@ def _print_rows(console: Console, rows: list[_Row], title: str, lang: str, width
 
 
 def _reading_line(
-    reading: ReadingResult, deadline: Deadline, lang: str, starts: bool, rows: bool
+    reading: ReadingResult | PendingReading,
+    deadline: Deadline,
+    lang: str,
+    starts: bool,
+    rows: bool,
 ) -> str:
     """« jeudi 5 novembre 2026 : stricte : échéance, sans report ; compté depuis : dépôt de la
-    demande ← date prudente »: a reading in words (its id is in the JSON)."""
+    demande ← date prudente »: a reading in words (its id is in the JSON); a reading waiting for
+    the event that restarts it says « en attente » instead of a date."""
     labels = LABELS[lang]
     evaluation = deadline.evaluation
     parts = [reading.reading.label.get(lang)]
@@ -346,8 +376,14 @@ def _reading_line(
             parts.append(labels["if"].format(row=row.get(lang)))
     if reading.with_disputed_holidays:
         parts.append(labels["disputed_holidays"])
-    text = f"{when(reading.due, reading.at, lang)}{' : ' if lang == 'fr' else ': '}"
+    if isinstance(reading, ReadingResult):
+        text = when(reading.due, reading.at, lang)
+    else:
+        text = labels["pending"]
+    text += " : " if lang == "fr" else ": "
     text += " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+    if not isinstance(reading, ReadingResult):
+        return text
     if reading is evaluation.safe:
         text += " " + labels["is_safe"]
     elif reading is evaluation.latest_reading and reading.end != evaluation.safe.end:
@@ -362,26 +398,47 @@ def _clock(at: time, lang: str) -> str:
 
 def explanation_lines(number: int, deadline: Deadline, lang: str, width: int) -> list[str]:
     """The readings and numbered steps under one deadline, wrapped to `width` with a hanging
-    indent. The heading names the start of the safe reading, as the row does."""
+    indent. The heading names the start of the safe reading, as the row does. The readings
+    waiting for the event that restarts them (legal aid asked) come after those counted, and
+    their steps, up to the interruption, after the safe and arguable dates' (each distinct
+    sequence once)."""
     labels = LABELS[lang]
     evaluation = deadline.evaluation
-    start = evaluation.safe.start
+    start = _start(evaluation)
     heading = f"{deadline.rule.title.get(lang)} — " + labels["start"].format(
         event=name(f"event.{start.kind.value}", lang),
         day=format_long(start.at, lang) + (_clock(start.time, lang) if start.time else ""),
     )
     lines = hang(f"[{number}] ", heading, width)
     lines.append("    " + labels["readings"])
-    starts = len({r.start.kind for r in evaluation.readings}) > 1
-    rows = len({r.id.split("/")[0] for r in evaluation.readings if "/" in r.id}) > 1
-    for reading in evaluation.readings:
+    every: tuple[ReadingResult | PendingReading, ...] = (*evaluation.readings, *evaluation.pending)
+    starts = len({r.start.kind for r in every}) > 1
+    rows = len({r.id.split("/")[0] for r in every if "/" in r.id}) > 1
+    for reading in every:
         lines.extend(hang("      - ", _reading_line(reading, deadline, lang, starts, rows), width))
-    shown = [(labels["steps_safe"], evaluation.safe)]
-    if evaluation.latest_reading.end != evaluation.safe.end:
-        shown.append((labels["steps_latest"], evaluation.latest_reading))
-    for heading_text, reading in shown:
-        lines.append("    " + heading_text)
-        for index, step in enumerate(reading.steps, start=1):
+    shown: list[tuple[str, tuple[Step, ...]]] = []
+    if evaluation.readings:
+        shown.append((labels["steps_safe"], evaluation.safe.steps))
+        if evaluation.latest_reading.end != evaluation.safe.end:
+            shown.append((labels["steps_latest"], evaluation.latest_reading.steps))
+    waiting: list[tuple[list[str], tuple[Step, ...]]] = []  # labels sharing the same steps
+    for pending in evaluation.pending:
+        label = pending.reading.label.get(lang)
+        same = next((group for group in waiting if group[1] == pending.steps), None)
+        if same is None:
+            waiting.append(([label], pending.steps))
+        elif label not in same[0]:
+            same[0].append(label)
+    sep = " ; " if lang == "fr" else "; "
+    for labels_of, steps in waiting:
+        if len(waiting) == 1:  # every waiting reading counted alike: no need to name them
+            shown.append((labels["steps_pending"], steps))
+        else:
+            readings = sep.join(labels_of)
+            shown.append((labels["steps_pending_of"].format(readings=readings), steps))
+    for heading_text, steps in shown:
+        lines.extend(hang("    ", heading_text, width))
+        for index, step in enumerate(steps, start=1):
             citation = f" [{step.citation}]" if step.citation else ""
             lines.extend(hang(f"      {index}. ", f"{render_step(step, lang)}{citation}", width))
     for note in evaluation.notes:

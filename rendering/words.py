@@ -13,8 +13,10 @@ import re
 from datetime import date, datetime
 from typing import TextIO
 
+from deadlines.case import Event
 from deadlines.dates import format_instant, format_long
 from deadlines.messages import name
+from deadlines.rules.model import EventKind
 
 NBSP = "\u00a0"
 
@@ -109,12 +111,58 @@ def when(day: date, at: datetime | None, lang: str) -> str:
     return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
 
 
+def short_day(event: Event) -> str:
+    """« 17/03/2025 », or « 18/03/2025 10:00 » for an event entered with its time: an event's
+    day as a row names it, beside the event's name."""
+    return f"{event.at:%d/%m/%Y}" + (f" {event.time:%H:%M}" if event.time else "")
+
+
+# What a suspended deadline shows instead of its date (rules.md wave 2, "Waiting"): the event
+# that interrupted it and what will restart it. The « + 15 jours » stays on one line.
+_SUSPENDED = {
+    "fr": "suspendu (aide juridictionnelle demandée le {day} ; nouveau délai à compter de la "
+    "décision du BAJ +\u00a015 jours)",
+    "en": "suspended (legal aid requested on {day}; a new period runs from the legal-aid "
+    "decision +\u00a015 days)",
+}
+_MOVED_BY = {"fr": "déplacé par : {events}", "en": "moved by: {events}"}
+
+
+def suspended(event: Event | None, lang: str) -> str:
+    """« suspendu (aide juridictionnelle demandée le 17/03/2025 ; nouveau délai à compter de la
+    décision du BAJ + 15 jours) »: the date cell of a suspended deadline."""
+    if event is None:
+        return name("state.suspended", lang)
+    if event.kind is EventKind.LEGAL_AID_REQUESTED:
+        return _SUSPENDED[lang].format(day=short_day(event))
+    # No other event suspends a deadline (rules.md wave 2): named plainly if one ever does.
+    what = name(f"event.{event.kind.value}", lang)
+    return f"{name('state.suspended', lang)} ({what} {short_day(event)})"
+
+
+def moved_by(events: tuple[Event, ...], suspended_by: Event | None, lang: str) -> str:
+    """« déplacé par : demande d'aide juridictionnelle (17/03/2025) ; décision du BAJ
+    (06/05/2025) »: the events that moved a deadline, in the order they applied, but the one
+    that suspends it, which its date cell names already ("" if none is left)."""
+    named = [
+        f"{name(f'event.{e.kind.value}', lang)} ({short_day(e)})"
+        for e in events
+        if e != suspended_by
+    ]
+    if not named:
+        return ""
+    return _MOVED_BY[lang].format(events=(" ; " if lang == "fr" else "; ").join(named))
+
+
 # Within this many minutes of an hour deadline's end, either side, the time left is in hours.
 HOURS_SHOWN = 3 * 24 * 60
 
 
-def time_left(days_left: int, minutes_left: int | None, lang: str) -> str:
-    """« +8 j »; for an hour deadline within three days, « +45 h 30 » or « -0 h 30 » (overdue)."""
+def time_left(days_left: int | None, minutes_left: int | None, lang: str) -> str:
+    """« +8 j »; for an hour deadline within three days, « +45 h 30 » or « -0 h 30 » (overdue);
+    « — » for a suspended deadline (no date, nothing left to count)."""
+    if days_left is None:
+        return "—"
     if minutes_left is not None and -HOURS_SHOWN < minutes_left < HOURS_SHOWN:
         sign = "-" if minutes_left < 0 else "+"
         minutes = abs(minutes_left)

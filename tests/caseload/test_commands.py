@@ -68,7 +68,7 @@ def test_show_as_a_table_and_as_json(case_db: Path) -> None:
     explained = ok(case_db, "case", "show", "P-014", "--explain", *AS_OF).stdout
     assert "1. Point de départ" in explained
     doc = as_json(case_db, "case", "show", "P-014", *AS_OF)
-    assert doc["schema"] == 2
+    assert doc["schema"] == 3
     assert doc["as_of"] == "2025-02-05"
     assert doc["case"]["territory"] == "75"
     assert _events(case_db, "P-014") == [
@@ -212,7 +212,7 @@ def test_list_archive_and_list_all(case_db: Path) -> None:
     table = ok(case_db, "case", "list", *AS_OF).stdout
     assert "P-014" in table and "P-015" in table and "974" in table
     doc = as_json(case_db, "case", "list", *AS_OF)
-    assert doc["schema"] == 3  # case list: `next` has the agenda row's shape (README)
+    assert doc["schema"] == 4  # case list: `suspended` count; `next` is an agenda row (README)
     first = doc["cases"][0]
     assert first["ref"] == "P-014"
     assert first["status"] == "active"

@@ -79,7 +79,7 @@ def _json(*args: str) -> dict:  # type: ignore[type-arg]
 
 def test_json_has_the_spec_fields() -> None:
     doc = _json("--filed", "15/01/2025", "--as-of", "2025-02-01")
-    assert doc["schema"] == 2
+    assert doc["schema"] == 3
     assert doc["case"]["territory"] == "75"
     assert doc["case"]["time_zone"] == "Europe/Paris"
     certificate = next(d for d in doc["deadlines"] if d["rule"] == "certificate")
