@@ -138,6 +138,76 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: the decision ({day}) cannot be later than its notification "
         "({other_day}). Check both dates.",
     },
+    # Wave 2 (rules.md "New events"): an event that answers or follows another one needs it.
+    "event.order-time": {
+        "fr": "{option} : {day} à {time} est antérieur {other} (le même jour à {other_time}), "
+        "ce qui est impossible. Vérifiez les deux heures.",
+        "en": "{option}: {day} at {time} is before {other} (the same day at {other_time}), "
+        "which is impossible. Check both times.",
+    },
+    "legal-aid.without-request": {
+        "fr": "{option} : le dossier n'a pas de demande d'aide juridictionnelle ; donnez aussi "
+        "--legal-aid-requested (date à laquelle la demande est parvenue au bureau d'aide "
+        "juridictionnelle).",
+        "en": "{option}: the case has no legal-aid request; also give --legal-aid-requested "
+        "(the date the request reached the bureau d'aide juridictionnelle).",
+    },
+    "legal-aid.outcome-without-decision": {
+        "fr": "{option} décrit la décision du bureau d'aide juridictionnelle : donnez aussi "
+        "--legal-aid-decided (date de sa notification).",
+        "en": "{option} describes the legal-aid bureau's decision: also give "
+        "--legal-aid-decided (the date it was notified).",
+    },
+    "recours.rejected-without-recours": {
+        "fr": "{option} : le dossier n'a pas de recours gracieux ou hiérarchique ; donnez aussi "
+        "--recours-received (date de réception du recours par l'administration).",
+        "en": "{option}: the case has no recours gracieux or hiérarchique; also give "
+        "--recours-received (the date the administration received it).",
+    },
+    "recours.more-rejections": {
+        "fr": "{option} : {rejections} rejets pour {recours} recours reçu(s) ; chaque rejet "
+        "répond à un recours : donnez chaque recours (--recours-received) ou retirez le rejet "
+        "en trop.",
+        "en": "{option}: {rejections} rejections for {recours} recours received; each "
+        "rejection answers a recours: give each recours (--recours-received) or remove the "
+        "extra rejection.",
+    },
+    "motives.without-request": {
+        "fr": "{option} : le dossier n'a pas de demande des motifs ; donnez aussi "
+        "--motives-requested (date d'envoi de la demande).",
+        "en": "{option}: the case has no request for the motives; also give "
+        "--motives-requested (the date the request was sent).",
+    },
+    "items.without-request": {
+        "fr": "{option} : le dossier n'a pas de demande de pièces de la préfecture ; donnez "
+        "aussi --items-requested (date de sa demande).",
+        "en": "{option}: the case has no request for documents from the préfecture; also give "
+        "--items-requested (the date of its request).",
+    },
+    "oqtf.placement-without-oqtf": {
+        "fr": "{option} : une assignation à résidence ou une rétention notifiée après l'OQTF "
+        "suppose l'OQTF : donnez aussi --oqtf-notified (date et heure de notification).",
+        "en": "{option}: a house arrest or rétention notified after the OQTF needs the OQTF: "
+        "also give --oqtf-notified (date and time of notification).",
+    },
+    "judgment.fact-without-judgment": {
+        "fr": "{option} décrit la notification du jugement : donnez aussi --judgment-notified "
+        "(date de notification du jugement).",
+        "en": "{option} describes the judgment's notification: also give --judgment-notified "
+        "(the date the judgment was notified).",
+    },
+    "legal-aid-outcome.unknown": {
+        "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : granted "
+        "(admission), refused (rejet), provisional (admission provisoire), lapsed (caducité).",
+        "en": "{option}: '{value}' is not accepted. Accepted values: granted, refused, "
+        "provisional, lapsed.",
+    },
+    "residence.unknown": {
+        "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : local (même côté "
+        "que le tribunal), overseas (outre-mer), abroad (étranger).",
+        "en": "{option}: '{value}' is not accepted. Accepted values: local (same side as the "
+        "court), overseas, abroad.",
+    },
     "custody.unknown": {
         "fr": "{option} : « {value} » n'est pas accepté. Valeurs acceptées : none (libre), "
         "house-arrest (assignation à résidence), detention (prison), retention (rétention "
@@ -621,6 +691,210 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Date the OQTF was taken unknown: the deadlines before and after {since} are all "
         "computed. Give --oqtf-decided (date of the arrêté).",
     },
+    # --- wave 2: events that move a deadline (deadlines/moves.py) ----------------------------
+    "step.interrupted-legal-aid-requested": {
+        "fr": "Interrompu par la demande d'aide juridictionnelle reçue par le BAJ le {day}.",
+        "en": "Interrupted by the legal-aid request received by the legal-aid office on {day}.",
+    },
+    "step.interrupted-recours-received": {
+        "fr": "Interrompu par le recours gracieux ou hiérarchique reçu le {day}.",
+        "en": "Interrupted by the recours gracieux or hiérarchique received on {day}.",
+    },
+    "step.interrupted-recours-rejected": {
+        "fr": "Le rejet exprès du recours, notifié le {day}, fait à nouveau courir le délai.",
+        "en": "The express rejection of the recours, notified on {day}, starts the period again.",
+    },
+    "step.interrupted-motives-requested": {
+        "fr": "Les motifs du refus implicite ont été demandés le {day}, dans le délai.",
+        "en": "The motives of the implicit refusal were requested on {day}, within the deadline.",
+    },
+    "step.interrupted-house-arrest-notified": {
+        "fr": "Assignation à résidence notifiée le {day} pendant le délai : il est interrompu.",
+        "en": "House arrest notified on {day} while the deadline ran: it is interrupted.",
+    },
+    "step.interrupted-retention-notified": {
+        "fr": "Placement en rétention notifié le {day} pendant le délai : il est interrompu.",
+        "en": "Placement in rétention notified on {day} while the deadline ran: it is interrupted.",
+    },
+    "step.restart-legal-aid-granted": {
+        "fr": "Admission à l'aide juridictionnelle notifiée le {decided} ; elle ne peut plus "
+        "être contestée 15 jours après (art. 69) : un nouveau délai de même durée court du "
+        "{day}.",
+        "en": "Legal aid granted, notified on {decided}; it can no longer be contested 15 days "
+        "later (art. 69): a new period of the same length runs from {day}.",
+    },
+    "step.restart-legal-aid-refused": {
+        "fr": "Rejet de l'aide juridictionnelle notifié le {decided} ; il ne peut plus être "
+        "contesté 15 jours après (art. 69) : un nouveau délai de même durée court du {day}.",
+        "en": "Legal aid refused, notified on {decided}; it can no longer be contested 15 days "
+        "later (art. 69): a new period of the same length runs from {day}.",
+    },
+    "step.restart-legal-aid-provisional": {
+        "fr": "Admission provisoire notifiée le {decided} : un nouveau délai de même durée "
+        "court du {day} (art. 43 1°).",
+        "en": "Provisional admission notified on {decided}: a new period of the same length "
+        "runs from {day} (art. 43 1°).",
+    },
+    "step.restart-legal-aid-lapsed": {
+        "fr": "Caducité de la demande notifiée le {decided} : un nouveau délai de même durée "
+        "court du {day} (art. 43 2°).",
+        "en": "Lapse of the request notified on {decided}: a new period of the same length "
+        "runs from {day} (art. 43 2°).",
+    },
+    "step.restart-legal-aid-lawyer": {
+        "fr": "Admission notifiée le {decided}, avocat désigné plus tard, le {lawyer} : un "
+        "nouveau délai de même durée court de la désignation (art. 43 4°).",
+        "en": "Legal aid granted on {decided}, lawyer designated later, on {lawyer}: a new "
+        "period of the same length runs from the designation (art. 43 4°).",
+    },
+    "step.restart-recours-implicit": {
+        "fr": "Silence gardé 2 mois sur le recours reçu le {received} : rejet implicite le "
+        "{day} (CRPA L.411-7) ; un nouveau délai de même durée court de ce rejet.",
+        "en": "Silence kept for 2 months on the recours received on {received}: implicit "
+        "rejection on {day} (CRPA L.411-7); a new period of the same length runs from it.",
+    },
+    "step.restart-recours-express": {
+        "fr": "Recours reçu le {received} rejeté expressément, rejet notifié le {day} : un "
+        "nouveau délai de même durée court de ce rejet.",
+        "en": "Recours received on {received} expressly rejected, rejection notified on {day}: "
+        "a new period of the same length runs from it.",
+    },
+    "step.restart-recours-express-late": {
+        "fr": "Rejet exprès notifié le {day}, après le rejet implicite du {born}, alors que le "
+        "délai courait : le délai court à nouveau de sa notification (CJA R.421-2 al. 2).",
+        "en": "Express rejection notified on {day}, after the implicit rejection of {born}, "
+        "while the deadline ran: the period runs again from its notification (CJA R.421-2 "
+        "al. 2).",
+    },
+    "step.restart-new-7-days": {
+        "fr": "Un nouveau délai de 7 jours court de l'information donnée avec l'assignation, le "
+        "{day} (CESEDA R.921-1, L.921-1).",
+        "en": "A new 7-day period runs from the information given with the house arrest, on "
+        "{day} (CESEDA R.921-1, L.921-1).",
+    },
+    "step.restart-new-48-hours": {
+        "fr": "Un nouveau délai de 48 heures court de l'information donnée avec le placement en "
+        "rétention, le {day} (CESEDA R.921-1, L.921-2).",
+        "en": "A new 48-hour period runs from the information given with the placement in "
+        "rétention, on {day} (CESEDA R.921-1, L.921-2).",
+    },
+    "step.restart-motives": {
+        "fr": "Motifs communiqués le {given} : le délai est prorogé de 2 mois à compter de "
+        "cette communication (CRPA L.232-4).",
+        "en": "Motives communicated on {given}: the deadline is extended to 2 months from that "
+        "communication (CRPA L.232-4).",
+    },
+    "step.capped-motives": {
+        "fr": "Jamais plus d'un an après la demande des motifs ({asked}) : limité au {cap}.",
+        "en": "Never more than one year after the motives were requested ({asked}): held to {cap}.",
+    },
+    "step.items-suspension": {
+        "fr": "Lecture « suspendu » : + {days} jours, de la demande de pièces ({asked}) à leur "
+        "réception ({given}) (CRPA L.114-5).",
+        "en": "“Suspended” reading: + {days} days, from the request for documents ({asked}) to "
+        "their arrival ({given}) (CRPA L.114-5).",
+    },
+    "warning.legal-aid-suspended": {
+        "fr": "Suspendu : aide juridictionnelle demandée le {day}, dans le délai. Un nouveau "
+        "délai de même durée courra de la décision du BAJ + 15 jours (ou de la désignation de "
+        "l'avocat si elle est plus tardive ; de la notification même pour une admission "
+        "provisoire ou une caducité). Donnez --legal-aid-decided dès qu'elle est notifiée.",
+        "en": "Suspended: legal aid requested on {day}, within the deadline. A new period of "
+        "the same length will run from the legal-aid decision + 15 days (or from the lawyer's "
+        "designation if later; from the notification itself for a provisional admission or a "
+        "lapse). Enter --legal-aid-decided as soon as it is notified.",
+    },
+    "warning.legal-aid-no-effect": {
+        "fr": "L'aide juridictionnelle demandée le {day} n'interrompt pas les délais de 15 "
+        "jours, 7 jours ou 48 heures (CE avis 12 juill. 2017 n° 410186) : déposer le recours "
+        "dans le délai et demander au tribunal un avocat commis d'office.",
+        "en": "Legal aid requested on {day} does not interrupt a 15-day, 7-day or 48-hour "
+        "deadline (CE avis 12 Jul 2017 n° 410186): file the appeal in time and ask the court "
+        "for a court-appointed lawyer.",
+    },
+    "warning.legal-aid-lawyer-unknown": {
+        "fr": "Date de désignation de l'avocat inconnue : le nouveau délai est compté du {day} "
+        "(la date la plus tôt). Si l'avocat est désigné plus tard, il court de la désignation "
+        "(--lawyer-designated).",
+        "en": "Date the lawyer was designated unknown: the new period is counted from {day} "
+        "(the earliest). If the lawyer is designated later, it runs from the designation "
+        "(--lawyer-designated).",
+    },
+    "warning.moved-after-safe": {
+        "fr": "{event} le {day} : après la date prudente mais avant la date soutenable. Deux "
+        "lectures : délai inchangé (prudent) ou déplacé. Ne comptez pas sur le déplacement.",
+        "en": "{event} on {day}: after the safe date but before the latest one. Two readings: "
+        "deadline unchanged (safe) or moved. Do not rely on the move.",
+    },
+    "warning.event-too-late": {
+        "fr": "{event} le {day} : après la dernière date possible du délai, sans effet sur lui "
+        "(une aide juridictionnelle demandée trop tard ne fait pas revivre le délai : CAA "
+        "Douai 24DA02362).",
+        "en": "{event} on {day}: after the last possible date of the deadline, it has no effect "
+        "on it (legal aid asked too late does not revive a deadline: CAA Douai 24DA02362).",
+    },
+    "warning.recours-second": {
+        "fr": "Recours reçu le {day} : après le rejet du premier, ou hors du délai initial, il "
+        "n'interrompt rien.",
+        "en": "Recours received on {day}: after the first one was rejected, or outside the "
+        "initial deadline, it interrupts nothing.",
+    },
+    "warning.recours-no-effect-oqtf": {
+        "fr": "Un recours gracieux ou hiérarchique n'interrompt pas le délai de recours contre "
+        "l'OQTF : seul compte le recours au tribunal.",
+        "en": "A recours gracieux or hiérarchique does not interrupt the OQTF appeal deadline: "
+        "only the court appeal counts.",
+    },
+    "warning.placement-time-missing": {
+        "fr": "Heure du placement inconnue : les 48 heures sont comptées depuis {at}, l'heure "
+        "la plus tôt possible. Indiquez l'heure (« JJ/MM/AAAA HH:MM »).",
+        "en": "Time of the placement unknown: the 48 hours are counted from {at}, the earliest "
+        'possible. Give the time ("YYYY-MM-DD HH:MM").',
+    },
+    "warning.motives-pending": {
+        "fr": "Motifs demandés le {day} : le délai sera prorogé jusqu'à 2 mois après leur "
+        "communication (CRPA L.232-4), au plus un an après la demande. En attendant, la date "
+        "prudente reste celle-ci ; donnez --motives-communicated.",
+        "en": "Motives requested on {day}: the deadline will be extended to 2 months after they "
+        "are communicated (CRPA L.232-4), at most one year after the request. Until then the "
+        "safe date stays this one; enter --motives-communicated.",
+    },
+    "warning.items-pending": {
+        "fr": "Pièces demandées le {day}, pas encore fournies : si la demande suspend le délai "
+        "(CRPA L.114-5), le refus implicite naîtra plus tard ; la date prudente reste celle-ci.",
+        "en": "Documents requested on {day}, not provided yet: if the request suspends the "
+        "period (CRPA L.114-5), the implicit refusal will be born later; the safe date stays "
+        "this one.",
+    },
+    "warning.no-distance-oqtf": {
+        "fr": "Les délais de distance (CJA R.421-7) ne s'ajoutent pas au délai de recours contre "
+        "une OQTF.",
+        "en": "The délais de distance (CJA R.421-7) are not added to the OQTF appeal deadline.",
+    },
+    "note.custody-switch-old-regime": {
+        "fr": "Décision prise avant le 15 juillet 2024 : l'effet d'une assignation ou d'une "
+        "rétention notifiée ensuite n'est pas calculé ; vérifier la notification du placement "
+        "(48 heures, CESEDA L.614-8).",
+        "en": "Decision taken before 15 July 2024: the effect of a house arrest or rétention "
+        "notified later is not computed; check the notification of the placement (48 hours, "
+        "CESEDA L.614-8).",
+    },
+    "note.distance-added": {
+        "fr": "Délai augmenté de {months} (délais de distance, CJA R.421-7, R.811-5 : résidence "
+        "{residence}).",
+        "en": "Period increased by {months} (délais de distance, CJA R.421-7, R.811-5: "
+        "residence {residence}).",
+    },
+    "note.distance-disputed": {
+        "fr": "Délais de distance (+ {months}, CJA R.811-5) sur un appel d'un mois : contesté, "
+        "la date prudente est sans eux.",
+        "en": "Délais de distance (+ {months}, CJA R.811-5) on a one-month appeal: disputed, "
+        "the safe date is without them.",
+    },
+    "note.no-recours-rejection": {
+        "fr": "Rejet exprès notifié le {refusal}, avant le {born} : pas de rejet implicite.",
+        "en": "Express rejection notified on {refusal}, before {born}: no implicit rejection.",
+    },
     "warning.oqtf-time-missing": {
         "fr": "Heure de notification inconnue : le délai en heures est compté depuis {at}, "
         "l'heure la plus tôt possible. Indiquez l'heure (--oqtf-notified \"JJ/MM/AAAA HH:MM\").",
@@ -748,6 +1022,38 @@ NAMES: dict[str, dict[str, str]] = {
         "fr": "naissance du refus implicite",
         "en": "implicit refusal born",
     },
+    # Wave 2 events (rules.md "New events"): how the renderers name them (« déplacé par : … »).
+    "event.legal-aid-requested": {
+        "fr": "demande d'aide juridictionnelle",
+        "en": "legal-aid request",
+    },
+    "event.legal-aid-decided": {"fr": "décision du BAJ", "en": "legal-aid decision"},
+    "event.lawyer-designated": {"fr": "désignation de l'avocat", "en": "lawyer designated"},
+    "event.recours-received": {
+        "fr": "recours gracieux ou hiérarchique reçu",
+        "en": "recours gracieux or hiérarchique received",
+    },
+    "event.recours-rejected": {"fr": "rejet du recours", "en": "recours rejected"},
+    "event.recours-rejection-born": {
+        "fr": "rejet implicite du recours",
+        "en": "recours implicitly rejected",
+    },
+    "event.motives-requested": {"fr": "demande des motifs", "en": "motives requested"},
+    "event.motives-communicated": {
+        "fr": "communication des motifs",
+        "en": "motives communicated",
+    },
+    "event.items-requested": {"fr": "demande de pièces", "en": "missing documents requested"},
+    "event.items-provided": {"fr": "pièces fournies", "en": "missing documents provided"},
+    "event.house-arrest-notified": {
+        "fr": "assignation à résidence notifiée",
+        "en": "house arrest notified",
+    },
+    "event.retention-notified": {
+        "fr": "placement en rétention notifié",
+        "en": "placement in rétention notified",
+    },
+    "event.judgment-notified": {"fr": "jugement notifié", "en": "judgment notified"},
     "event-before.application-filed": {
         "fr": "au dépôt de la demande",
         "en": "the filing of the application",
@@ -788,6 +1094,23 @@ NAMES: dict[str, dict[str, str]] = {
         "fr": "à la naissance du refus implicite",
         "en": "the implicit refusal's birth",
     },
+    # Wave 2: the events another one cannot precede (event.order, deadlines/case.py).
+    "event-before.legal-aid-requested": {
+        "fr": "à la demande d'aide juridictionnelle",
+        "en": "the legal-aid request",
+    },
+    "event-before.recours-received": {
+        "fr": "à la réception du recours",
+        "en": "the receipt of the recours",
+    },
+    "event-before.motives-requested": {
+        "fr": "à la demande des motifs",
+        "en": "the request for the motives",
+    },
+    "event-before.items-requested": {
+        "fr": "à la demande de pièces",
+        "en": "the request for documents",
+    },
     # A fact the engine lacked, so that every possibility was computed: said on the row, before
     # the safe date (rendering; deadlines.report.UNKNOWN_FACTS).
     "unknown.oqtf-decided": {
@@ -805,6 +1128,7 @@ NAMES: dict[str, dict[str, str]] = {
     "state.done": {"fr": "fait", "en": "done"},
     "state.not-yet-open": {"fr": "pas encore ouvert", "en": "not yet open"},
     "state.open": {"fr": "ouvert", "en": "open"},
+    "state.suspended": {"fr": "suspendu", "en": "suspended"},
     "status.SETTLED": {"fr": "certain", "en": "settled"},
     "status.PREVAILING": {"fr": "généralement admis", "en": "generally accepted"},
     "status.DISPUTED": {"fr": "contesté", "en": "disputed"},
@@ -861,6 +1185,8 @@ def _param(param: str, value: ParamValue, lang: str) -> str:
         return name(f"holiday.{value}", lang)
     if param == "other":
         return name(f"event-before.{value}", lang)
+    if param == "event":
+        return name(f"event.{value}", lang).capitalize()
     if param in _DURATIONS and isinstance(value, int):
         return _duration(param, value, lang)
     if param == "zone":
