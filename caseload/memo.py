@@ -47,8 +47,7 @@ from deadlines.territories import all_territory_codes, territory
 from deadlines.text import Text
 
 # Bump when the layout of a stored brief changes (the fingerprint then differs for every row).
-# 2: wave 2, a suspended brief (NO_DAY) and the events that moved it (`warnings` as an object).
-MEMO_FORMAT = 2
+MEMO_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -159,11 +158,8 @@ _EVENT_KIND = {kind.value: kind for kind in EventKind}
 
 # The columns of `computed_deadlines` after (case_id, position), in `brief_row`'s order: days are
 # ordinals, instants POSIX seconds, the basis one line per citation, the warnings JSON (or NULL).
-# A suspended brief has no dates (wave 2): its days and ends are NO_DAY, its instants NULL, so
-# that `due <= ?` keeps it (the agenda lists the suspended deadlines whatever its window). The
-# events that moved a brief and the one that suspends it share the warnings' column: a brief with
-# either stores an object, {"w": warnings, "m": [event…], "s": event or null}, each event
-# [kind, day ordinal, rank, derived, time or null]; any other brief its warnings' list, as before.
+# A suspended brief (wave 2) has no dates: NULL. The events that moved a brief and the one that
+# suspends it are JSON, each event [kind, day ordinal, rank, derived, time or null] (or NULL).
 BRIEF_COLUMNS = (
     "rule",
     "due",
@@ -183,11 +179,9 @@ BRIEF_COLUMNS = (
     "basis",
     "status",
     "warnings",
+    "moved_by",
+    "suspended_by",
 )
-
-
-# The days and ends of a suspended brief: no date has this ordinal (1 is 1 January of year 1).
-NO_DAY = 0
 
 
 def _event_to_json(event: Event) -> list[object]:
@@ -195,36 +189,25 @@ def _event_to_json(event: Event) -> list[object]:
     return [event.kind.value, event.at.toordinal(), event.rank, int(event.derived), clock]
 
 
-def _event_from_json(data: list[Any]) -> Event:
-    return _trigger(*data)
+def _ordinal(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
 
 
-def _notes_column(brief: Brief) -> str | None:
-    """The warnings' column: the warnings' JSON list, or with the wave-2 events an object."""
-    warnings = [_note_to_json(w) for w in brief.warnings]
-    if brief.moved_by or brief.suspended_by is not None:
-        moves = {
-            "w": warnings,
-            "m": [_event_to_json(e) for e in brief.moved_by],
-            "s": None if brief.suspended_by is None else _event_to_json(brief.suspended_by),
-        }
-        return json.dumps(moves, ensure_ascii=False)
-    return json.dumps(warnings, ensure_ascii=False) if warnings else None
+def _stamp_of(instant: datetime | None) -> int | None:
+    return None if instant is None else _stamp(instant)
 
 
 def brief_row(case_id: int, position: int, brief: Brief) -> tuple[object, ...]:
     """A brief as a `computed_deadlines` row (BRIEF_COLUMNS)."""
     trigger = brief.trigger
-    due, latest, end, latest_end = brief.due, brief.latest, brief.end, brief.latest_end
-    if due is None or latest is None or end is None or latest_end is None:  # suspended
-        days: tuple[int, int, int, int] = (NO_DAY, NO_DAY, NO_DAY, NO_DAY)
-    else:
-        days = (due.toordinal(), latest.toordinal(), _stamp(end), _stamp(latest_end))
+    warnings = [_note_to_json(w) for w in brief.warnings]
+    moved_by = [_event_to_json(e) for e in brief.moved_by]
+    suspended_by = brief.suspended_by
     return (
         case_id,
         position,
         brief.rule.id,
-        days[0],
+        _ordinal(brief.due),
         int(brief.done_by_event),
         trigger.kind.value,
         trigger.at.toordinal(),
@@ -233,14 +216,16 @@ def brief_row(case_id: int, position: int, brief: Brief) -> tuple[object, ...]:
         None if trigger.time is None else trigger.time.isoformat(),
         brief.key.trigger,
         brief.key.rank,
-        None if brief.due_at is None else _stamp(brief.due_at),
-        days[1],
-        None if brief.latest_at is None else _stamp(brief.latest_at),
-        days[2],
-        days[3],
+        _stamp_of(brief.due_at),
+        _ordinal(brief.latest),
+        _stamp_of(brief.latest_at),
+        _stamp_of(brief.end),
+        _stamp_of(brief.latest_end),
         "\n".join(brief.basis),
         brief.status.value,
-        _notes_column(brief),
+        json.dumps(warnings, ensure_ascii=False) if warnings else None,
+        json.dumps(moved_by) if moved_by else None,
+        None if suspended_by is None else json.dumps(_event_to_json(suspended_by)),
     )
 
 
@@ -265,25 +250,25 @@ def brief_from_row(row: tuple[Any, ...], rule: Rule, zone: ZoneInfo) -> Brief:
         basis,
         status,
         warnings,
+        moved_by,
+        suspended_by,
     ) = row
-    notes, moved_by, suspended_by = _notes(warnings) if warnings else _NO_NOTES
-    dated = due != NO_DAY
     return Brief(
         rule,
         _trigger(kind, at, rank, derived, clock),
         _key(rule.id, key_trigger, key_rank),
-        date.fromordinal(due) if dated else None,
+        None if due is None else date.fromordinal(due),
         None if due_at is None else _instant(due_at, zone),
-        date.fromordinal(latest) if dated else None,
+        None if latest is None else date.fromordinal(latest),
         None if latest_at is None else _instant(latest_at, zone),
-        _instant(end, UTC) if dated else None,
-        _instant(latest_end, UTC) if dated else None,
+        None if end is None else _instant(end, UTC),
+        None if latest_end is None else _instant(latest_end, UTC),
         _basis(basis),
         _STATUS[status],
-        notes,
+        _notes(warnings) if warnings else (),
         bool(done_by_event),
-        moved_by,
-        suspended_by,
+        _moved_events(moved_by) if moved_by else (),
+        None if suspended_by is None else _trigger(*json.loads(suspended_by)),
     )
 
 
@@ -311,22 +296,14 @@ def _basis(text: str) -> tuple[str, ...]:
     return tuple(text.split("\n")) if text else ()
 
 
-_Notes = tuple[tuple[Note, ...], tuple[Event, ...], Event | None]
-_NO_NOTES: _Notes = ((), (), None)
+@lru_cache(maxsize=1 << 12)
+def _notes(text: str) -> tuple[Note, ...]:
+    return tuple(_note_from_json(w) for w in json.loads(text))
 
 
 @lru_cache(maxsize=1 << 12)
-def _notes(text: str) -> _Notes:
-    """The warnings' column: (warnings, moved_by, suspended_by)."""
-    data = json.loads(text)
-    if isinstance(data, list):
-        return tuple(_note_from_json(w) for w in data), (), None
-    suspended_by = None if data["s"] is None else _event_from_json(data["s"])
-    return (
-        tuple(_note_from_json(w) for w in data["w"]),
-        tuple(_event_from_json(e) for e in data["m"]),
-        suspended_by,
-    )
+def _moved_events(text: str) -> tuple[Event, ...]:
+    return tuple(_trigger(*e) for e in json.loads(text))
 
 
 # --- reading the caseload ----------------------------------------------------------------------
@@ -390,7 +367,7 @@ def _brief_rows(
         conditions.append(f"rule IN ({', '.join('?' * len(wanted.rules))})")
         values.extend(sorted(wanted.rules))
     if wanted.until is not None:
-        conditions.append("due <= ?")  # a suspended brief's NO_DAY too
+        conditions.append("(due IS NULL OR due <= ?)")  # a suspended brief too
         values.append(wanted.until.toordinal())
     if wanted.pending:
         conditions.append("done_by_event = 0")

@@ -191,6 +191,35 @@ CREATE TRIGGER revision_facts AFTER UPDATE OF
     legal_aid_outcome, residence, judgment_appeal_info
     ON cases
 BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
+-- Wave 2: a suspended deadline has no dates, and the events that moved a deadline are kept
+-- beside it. The memo is never the truth: made again empty, it is recomputed when read.
+DELETE FROM computed;
+DROP TABLE computed_deadlines;
+CREATE TABLE computed_deadlines (
+    case_id INTEGER NOT NULL REFERENCES computed (case_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    due INTEGER,
+    done_by_event INTEGER NOT NULL,
+    trigger_kind TEXT NOT NULL,
+    trigger_day INTEGER NOT NULL,
+    trigger_rank INTEGER NOT NULL,
+    trigger_derived INTEGER NOT NULL,
+    trigger_time TEXT,
+    key_trigger TEXT NOT NULL,
+    key_rank INTEGER NOT NULL,
+    due_at INTEGER,
+    latest INTEGER,
+    latest_at INTEGER,
+    end_at INTEGER,
+    latest_end_at INTEGER,
+    basis TEXT NOT NULL,
+    status TEXT NOT NULL,
+    warnings TEXT,
+    moved_by TEXT,
+    suspended_by TEXT,
+    PRIMARY KEY (case_id, position)
+) WITHOUT ROWID;
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)

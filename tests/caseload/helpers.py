@@ -67,6 +67,31 @@ CREATE TRIGGER revision_facts AFTER UPDATE OF
     territory, appeal_info, channel, oqtf_decided, departure_period, custody, oqtf_ground
     ON cases
 BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
+DELETE FROM computed;
+DROP TABLE computed_deadlines;
+CREATE TABLE computed_deadlines (
+    case_id INTEGER NOT NULL REFERENCES computed (case_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    due INTEGER NOT NULL,
+    done_by_event INTEGER NOT NULL,
+    trigger_kind TEXT NOT NULL,
+    trigger_day INTEGER NOT NULL,
+    trigger_rank INTEGER NOT NULL,
+    trigger_derived INTEGER NOT NULL,
+    trigger_time TEXT,
+    key_trigger TEXT NOT NULL,
+    key_rank INTEGER NOT NULL,
+    due_at INTEGER,
+    latest INTEGER NOT NULL,
+    latest_at INTEGER,
+    end_at INTEGER NOT NULL,
+    latest_end_at INTEGER NOT NULL,
+    basis TEXT NOT NULL,
+    status TEXT NOT NULL,
+    warnings TEXT,
+    PRIMARY KEY (case_id, position)
+) WITHOUT ROWID;
 """
 
 
