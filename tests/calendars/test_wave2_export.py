@@ -184,3 +184,49 @@ def test_compute_ics_leaves_a_suspended_deadline_out(tmp_path: Path) -> None:
     events = _parse(result.stdout)
     assert events and not _of_rule(dict(events), "oqtf-appeal")
     assert _of_rule(dict(events), "voluntary-departure")
+
+
+def test_khal_follows_the_suspension_and_the_new_date_in_one_calendar(
+    db: Path, tmp_path: Path
+) -> None:
+    """The issue's caseload check, read by a real client: khal imports each export into the
+    same calendar. Suspended: the appeal's event is cancelled (khal keeps it, flagged); the BAJ
+    decision brings it back under its UID at its new date, shown once, not cancelled."""
+    from tests.calendars.khal_harness import _run, import_and_list, write_config
+    from tests.caseload.test_export_sync import _khal_start
+
+    khal_dir = tmp_path / "khal"
+    window = (date(2025, 1, 1), date(2026, 12, 31))
+    ok(db, "case", "add", "S-1", "--refusal-notified", "03/03/2025", "--as-of", "10/03/2025")
+    first = export(db, tmp_path / "1.ics", "10/03/2025")
+    import_and_list(tmp_path / "1.ics", khal_dir, *window)
+    ok(db, "case", "set", "S-1", "--legal-aid-requested", "17/03/2025", "--yes")
+    export(db, tmp_path / "2.ics", "20/03/2025")
+    import_and_list(tmp_path / "2.ics", khal_dir, *window)
+    ok(db, "case", "set", "S-1", "--legal-aid-decided", "06/05/2025", "--yes")
+    last = export(db, tmp_path / "3.ics", "12/05/2025")
+    listed = import_and_list(tmp_path / "3.ics", khal_dir, *window)
+    # Every UID once: the same events as the first export, at their new dates.
+    assert len(listed) == len(first.events)
+    assert sorted((r.start, r.title) for r in listed) == sorted(
+        (_khal_start(e), e.summary) for e in last.current.values()
+    )
+    flagged = _run(
+        [
+            "-c",
+            str(write_config(khal_dir)),
+            "list",
+            "--format",
+            "{cancelled}|{title}",
+            "--day-format",
+            "",
+            window[0].isoformat(),
+            window[1].isoformat(),
+        ],
+        khal_dir,
+    ).stdout.splitlines()
+    assert flagged and not [line for line in flagged if line.startswith("CANCELLED")]
+    # New 2 months franc from the decision + 15 days, Wed 21 May 2025: échéance Mon 21 Jul,
+    # last day Tue 22 Jul 2025.
+    appeal = [r for r in listed if "tribunal" in r.title and "Rappel" not in r.title]
+    assert [r.start for r in appeal] == ["2025-07-22"]
