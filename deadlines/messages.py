@@ -812,6 +812,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deadline (CE avis 12 Jul 2017 n° 410186): file the appeal in time and ask the court "
         "for a court-appointed lawyer.",
     },
+    "warning.legal-aid-czabaj": {
+        "fr": "Aide juridictionnelle demandée le {day} : sans voies et délais notifiés, le délai "
+        "est le délai raisonnable d'un an (Czabaj), et qu'une telle demande l'interrompe n'est "
+        "pas établi. Date prudente : l'année sans interruption ; l'année comptée après la "
+        "décision du BAJ n'est qu'une lecture.",
+        "en": "Legal aid requested on {day}: with no voies et délais notified, the deadline is "
+        "Czabaj's reasonable year, and that such a request interrupts it is not established. "
+        "Safe date: the year without interruption; the year counted after the legal-aid "
+        "decision is only a reading.",
+    },
     "warning.legal-aid-lawyer-unknown": {
         "fr": "Date de désignation de l'avocat inconnue : le nouveau délai est compté du {day} "
         "(la date la plus tôt). Si l'avocat est désigné plus tard, il court de la désignation "

@@ -368,6 +368,10 @@ def _pending(track: Track, event: Event, citation: str, place: Place) -> Pending
 
 
 def _legal_aid(state: _Moving, asked: Event, events: Events, facts: Facts, place: Place) -> None:
+    if any(t.period.years for t in state.tracks):
+        _legal_aid_czabaj(state, asked, events, facts, place)
+        return
+
     def affected(track: Track) -> bool:
         return track.row in LEGAL_AID_ROWS
 
@@ -403,6 +407,31 @@ def _legal_aid(state: _Moving, asked: Event, events: Events, facts: Facts, place
         state.warnings.append(Message("warning.legal-aid-lawyer-unknown", (("day", day),)))
     if any(not affected(t) for t in state.tracks) and moved:
         state.warnings.append(Message("warning.legal-aid-no-effect", (("day", asked.at),)))
+
+
+def _legal_aid_czabaj(
+    state: _Moving, asked: Event, events: Events, facts: Facts, place: Place
+) -> None:
+    """Czabaj's reasonable year (no voies et délais) is not a délai de recours that art. 43
+    names, and no decision says legal aid interrupts it (rules.md is silent; CA Q4 finds only
+    a recours administratif doing so, CE avis 12 Jul 2023): the year as it was stays the safe
+    date, the year counted again after the BAJ decision is only a reading (DISPUTED)."""
+    running = [
+        t for t in state.tracks if isinstance(t, ReadingResult) and _running(t, asked, place)
+    ]
+    if not running:
+        state.warnings.append(_too_late(asked))
+        return
+    state.warnings.append(Message("warning.legal-aid-czabaj", (("day", asked.at),)))
+    restart = legal_aid_restart(events, facts)
+    if restart is None:
+        return
+    day, why, params = restart
+    state.moved_by.append(asked)
+    for track in running:
+        moved = _restarted(track, asked, day, why, params, LEGAL_AID_BASIS, place)
+        state.tracks.append(replace(moved, id=f"{track.id}+legal-aid"))
+    state.status = _weakest(state.status, Status.DISPUTED)
 
 
 def legal_aid_restart(
