@@ -260,14 +260,13 @@ def _prefix(track: Track) -> tuple[Step, ...]:
     return tuple(prefix)
 
 
-def _origin(track: Track, place: Place) -> date:
+def _origin(track: Track) -> date:
     """Where the reading's current count starts: the trigger (its instant for an hour reading),
     or the last new start an event gave it."""
     prefix = _prefix(track)
     if prefix:
         return prefix[-1].after
-    first = track.steps[0].before if track.steps else track.start.at
-    return first
+    return track.steps[0].before if track.steps else track.start.at
 
 
 def _moved_steps(
@@ -279,20 +278,27 @@ def _moved_steps(
     citation: str,
     place: Place,
 ) -> tuple[Step, ...]:
-    """The steps from the reading's current start to its new one: interrupted by `event` on its
-    day (its instant, for an hour reading), then the new period runs from `restart`."""
-    hourly = track.period.hours > 0
-    at: date = event_instant(event, place.zone)[0] if hourly else event.at
-    interrupted = Step(
+    """The steps from the reading's current start to its new one: interrupted by `event`, then
+    the new period runs from `restart`."""
+    interrupted = _interrupted(track, event, citation, place)
+    restarted = Step(
+        StepKind.RESTART, interrupted.after, restart, why, (("day", restart), *params), citation
+    )
+    return (*_prefix(track), interrupted, restarted)
+
+
+def _interrupted(track: Track, event: Event, citation: str, place: Place) -> Step:
+    """The step from the reading's current start to the event that interrupted it, on its day
+    (its instant, for an hour reading)."""
+    at: date = event_instant(event, place.zone)[0] if track.period.hours else event.at
+    return Step(
         StepKind.INTERRUPTED,
-        _origin(track, place),
+        _origin(track),
         at,
         f"step.interrupted-{event.kind.value}",
         (("day", event.at),),
         citation,
     )
-    restarted = Step(StepKind.RESTART, at, restart, why, (("day", restart), *params), citation)
-    return (*_prefix(track), interrupted, restarted)
 
 
 def _recount(track: Track, start: date, place: Place) -> ReadingResult:
@@ -343,21 +349,12 @@ def _restarted(
 
 
 def _pending(track: Track, event: Event, citation: str, place: Place) -> PendingReading:
-    at: date = event.at
-    interrupted = Step(
-        StepKind.INTERRUPTED,
-        _origin(track, place),
-        at,
-        f"step.interrupted-{event.kind.value}",
-        (("day", event.at),),
-        citation,
-    )
     return PendingReading(
         track.id,
         track.reading,
         track.start,
         tuple(dict.fromkeys((*track.basis, citation))),
-        (*_prefix(track), interrupted),
+        (*_prefix(track), _interrupted(track, event, citation, place)),
         track.period,
         track.row,
         track.with_disputed_holidays,
@@ -593,7 +590,7 @@ def _new_row(
     instant = event_instant(placed, place.zone)[0]
     restart: date = instant if hourly else placed.at
     prefix = _prefix(earliest)
-    origin = _origin(earliest, place)
+    origin = _origin(earliest)
     if hourly:
         # The new reading ends at an instant: its trace runs from the OQTF's instant, each
         # earlier move at the start of its day.
