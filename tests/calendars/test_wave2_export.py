@@ -42,17 +42,12 @@ def _refusal() -> tuple[Brief, ...]:
 
 
 def _suspend(brief: Brief) -> Brief:
-    return replace(
-        brief,
-        due=None,
-        latest=None,
-        due_at=None,
-        latest_at=None,
-        end=None,
-        latest_end=None,
-        moved_by=(REQUESTED,),
-        suspended_by=REQUESTED,
-    )
+    """`brief` as the engine gives it once legal aid was asked on 17 Mar 2025, no decision yet."""
+    trigger = brief.trigger
+    case = make_case([(trigger.kind, trigger.at), (REQUESTED.kind, REQUESTED.at)])
+    (found,) = [b for b in briefs(case) if b.key == brief.key]
+    assert found.due is None and found.suspended_by == REQUESTED
+    return found
 
 
 # --- the plan ----------------------------------------------------------------------------------

@@ -51,18 +51,15 @@ def _refusal_briefs(day: date = date(2025, 3, 3)) -> tuple[Brief, ...]:
     return briefs(make_case([(EventKind.REFUSAL_NOTIFIED, day)]))
 
 
-def suspend(brief: Brief) -> Brief:
-    return replace(
-        brief,
-        due=None,
-        latest=None,
-        due_at=None,
-        latest_at=None,
-        end=None,
-        latest_end=None,
-        moved_by=(REQUESTED,),
-        suspended_by=REQUESTED,
+def _suspended_briefs() -> tuple[Brief, ...]:
+    """The refusal's two deadlines as the engine gives them once legal aid was asked on 17 Mar
+    2025 and no decision notified yet."""
+    case = make_case(
+        [(EventKind.REFUSAL_NOTIFIED, date(2025, 3, 3)), (REQUESTED.kind, REQUESTED.at)]
     )
+    found = briefs(case)
+    assert all(b.due is None and b.suspended_by == REQUESTED for b in found)
+    return found
 
 
 def _listing(ref: str, kept: tuple[Brief, ...], as_of: date) -> Listing:
@@ -71,7 +68,7 @@ def _listing(ref: str, kept: tuple[Brief, ...], as_of: date) -> Listing:
 
 def _suspended_listing(as_of: date = date(2025, 9, 1)) -> Listing:
     """Both deadlines of the refusal suspended, months after they would have ended."""
-    return _listing("S-1", tuple(suspend(b) for b in _refusal_briefs()), as_of)
+    return _listing("S-1", _suspended_briefs(), as_of)
 
 
 def _text(render: Any, *args: Any) -> str:
@@ -106,7 +103,7 @@ def test_a_suspended_deadline_is_listed_apart_and_never_overdue() -> None:
 
 def test_suspended_deadlines_longest_waiting_first() -> None:
     later = Event(EventKind.LEGAL_AID_REQUESTED, date(2025, 3, 20))
-    kept = tuple(replace(suspend(b), suspended_by=later) for b in _refusal_briefs())
+    kept = tuple(replace(b, suspended_by=later) for b in _suspended_briefs())
     a = _listing("A", kept, date(2025, 9, 1))
     result = agenda([a, _suspended_listing()], days=14)
     assert [r.ref for r in result.suspended] == ["S-1", "S-1", "A", "A"]
@@ -162,7 +159,7 @@ def test_the_warnings_are_listed_once_under_both_sections() -> None:
     )
     warned = _listing(
         "S-1",
-        tuple(replace(suspend(b), warnings=warning) for b in _refusal_briefs()),
+        tuple(replace(b, warnings=warning) for b in _suspended_briefs()),
         date(2025, 9, 1),
     )
     table = _text(render_agenda, agenda([warned, upcoming], days=60), "fr")
@@ -189,7 +186,7 @@ def test_a_moved_deadline_says_what_moved_it_in_the_agenda() -> None:
 def test_case_list_counts_suspended_deadlines_apart() -> None:
     mixed = _listing(
         "X-1",
-        (suspend(_refusal_briefs()[0]), *_refusal_briefs(date(2025, 8, 25))[1:]),
+        (_suspended_briefs()[0], *_refusal_briefs(date(2025, 8, 25))[1:]),
         date(2025, 9, 1),
     )
     found = case_rows([_suspended_listing(), mixed], "fr")
@@ -214,8 +211,7 @@ def _round_trip(brief: Brief) -> Brief:
 
 
 def test_a_suspended_brief_is_stored_without_dates_and_read_back_equal() -> None:
-    for brief in _refusal_briefs():
-        suspended = suspend(brief)
+    for suspended in _suspended_briefs():
         row = brief_row(7, 0, suspended)
         columns = dict(zip(memo.BRIEF_COLUMNS, row[2:], strict=True))
         assert columns["due"] is columns["latest"] is columns["end_at"] is None

@@ -20,10 +20,8 @@ from typer.testing import CliRunner, Result
 from cli import app
 from deadlines.case import Event, Facts, make_case
 from deadlines.engine import Computation, Deadline, State, compute
-from deadlines.explain import Step, StepKind
 from deadlines.messages import NAMES
 from deadlines.report import SCHEMA_VERSION, computation_to_dict, deadline_to_dict
-from deadlines.results import PendingReading
 from deadlines.rules.model import EventKind, LegalAidOutcome, Residence
 from rendering.table import render_explanation, render_table
 
@@ -57,43 +55,14 @@ def _refusal(as_of: date = date(2025, 3, 20)) -> Computation:
     return compute(make_case([(EventKind.REFUSAL_NOTIFIED, date(2025, 3, 3))]), as_of)
 
 
-def _interrupted(deadline: Deadline) -> Step:
-    return Step(
-        StepKind.INTERRUPTED,
-        deadline.trigger.at,
-        REQUESTED.at,
-        "step.interrupted-legal-aid-requested",
-        (("day", REQUESTED.at),),
-        "décret n° 2020-1717 art. 43",
-    )
-
-
 def suspend(deadline: Deadline) -> Deadline:
-    """`deadline` as the engine gives it while legal aid is asked and no decision notified: no
-    reading counted, each one waiting, no date, state suspended."""
-    evaluation = deadline.evaluation
-    step = _interrupted(deadline)
-    pending = tuple(
-        PendingReading(
-            r.id, r.reading, r.start, r.basis, (step,), r.period, r.row, r.with_disputed_holidays
-        )
-        for r in evaluation.readings
-    )
-    evaluation = replace(
-        evaluation, readings=(), pending=pending, moved_by=(REQUESTED,), suspended_by=REQUESTED
-    )
-    brief = replace(
-        deadline.brief,
-        due=None,
-        latest=None,
-        due_at=None,
-        latest_at=None,
-        end=None,
-        latest_end=None,
-        moved_by=(REQUESTED,),
-        suspended_by=REQUESTED,
-    )
-    return Deadline(evaluation, brief, State.SUSPENDED, None)
+    """`deadline` as the engine gives it once legal aid was asked on 17 Mar 2025 and no
+    decision notified yet: no reading counted, each one waiting, no date, state suspended."""
+    trigger = deadline.trigger
+    case = make_case([(trigger.kind, trigger.at), (EventKind.LEGAL_AID_REQUESTED, REQUESTED.at)])
+    (found,) = [d for d in compute(case, REQUESTED.at).deadlines if d.key == deadline.key]
+    assert found.state is State.SUSPENDED
+    return found
 
 
 def moved(deadline: Deadline) -> Deadline:
