@@ -27,7 +27,14 @@ from caseload.db import connect
 from caseload.store import insert, transaction
 from deadlines.case import Facts, make_case
 from deadlines.errors import InputError
-from deadlines.rules.model import Channel, Custody, EventKind, OqtfGround
+from deadlines.rules.model import (
+    Channel,
+    Custody,
+    EventKind,
+    LegalAidOutcome,
+    OqtfGround,
+    Residence,
+)
 from deadlines.territories import all_territory_codes
 
 FIRST_DAY = date(2024, 1, 1)
@@ -115,9 +122,12 @@ def draw(rng: random.Random, territory: str) -> tuple[list[Pair], Facts]:
         refusal = _after(rng, anchor, 60, 400)
         pairs.append((EventKind.REFUSAL_NOTIFIED, refusal))
     facts = Facts()
+    oqtf_day = None
     if rng.random() < 0.3:
         oqtf, facts = _oqtf(rng, anchor, refusal)
         pairs.append(oqtf)
+        oqtf_day = oqtf[1].date() if isinstance(oqtf[1], datetime) else oqtf[1]
+    outcome, residence = _after_the_decision(rng, pairs, refusal, oqtf_day)
     if rng.random() < 0.45 or not pairs:
         pairs.append((EventKind.PERMIT_EXPIRES, _after(rng, anchor, -30, 400)))
     channel = rng.choice((None, None, Channel.ANEF, Channel.COUNTER))
@@ -129,7 +139,39 @@ def draw(rng: random.Random, territory: str) -> tuple[list[Pair], Facts]:
         departure_period=facts.departure_period,
         custody=facts.custody,
         ground=facts.ground,
+        legal_aid_outcome=outcome,
+        residence=residence,
     )
+
+
+def _after_the_decision(
+    rng: random.Random, pairs: list[Pair], refusal: date | None, oqtf: date | None
+) -> tuple[LegalAidOutcome, Residence]:
+    """Wave 2 (issue 16): most people ask for legal aid after a refusal or an OQTF; some write
+    a recours gracieux, are placed in rétention, or get a judgment; a few live overseas or
+    abroad. Appended to `pairs`; the legal-aid outcome and the residence returned."""
+    outcome = LegalAidOutcome.GRANTED
+    decision = oqtf or refusal
+    if decision is None:
+        return outcome, Residence.LOCAL
+    if rng.random() < 0.6:
+        asked = _after(rng, decision, 0, 40)
+        pairs.append((EventKind.LEGAL_AID_REQUESTED, asked))
+        if rng.random() < 0.7:
+            decided = _after(rng, asked, 20, 120)
+            pairs.append((EventKind.LEGAL_AID_DECIDED, decided))
+            outcome = rng.choices(list(LegalAidOutcome), weights=(70, 20, 5, 5))[0]
+            if outcome is LegalAidOutcome.GRANTED and rng.random() < 0.5:
+                pairs.append((EventKind.LAWYER_DESIGNATED, _after(rng, decided, 0, 30)))
+    if refusal is not None and oqtf is None and rng.random() < 0.2:
+        pairs.append((EventKind.RECOURS_RECEIVED, _after(rng, refusal, 5, 60)))
+    if oqtf is not None and rng.random() < 0.05:
+        placed = datetime.combine(_after(rng, oqtf, 1, 40), time(rng.randint(6, 20), 0))
+        pairs.append((EventKind.RETENTION_NOTIFIED, placed))
+    if rng.random() < 0.1:
+        pairs.append((EventKind.JUDGMENT_NOTIFIED, _after(rng, decision, 120, 400)))
+    residence = rng.choices(list(Residence), weights=(94, 4, 2))[0]
+    return outcome, residence
 
 
 def _in_range(pairs: list[Pair], facts: Facts) -> bool:
