@@ -94,7 +94,7 @@ def _oqtf(rng: random.Random, anchor: date, refusal: date | None) -> tuple[Pair,
     return (EventKind.OQTF_NOTIFIED, at), facts
 
 
-def draw(rng: random.Random, territory: str) -> tuple[list[Pair], Facts]:
+def draw(rng: random.Random, territory: str, wave2: bool = True) -> tuple[list[Pair], Facts]:
     """One case's events and facts, not yet validated.
 
     The offsets are the procedure's usual ones with a little noise on both sides, so that a few
@@ -127,7 +127,9 @@ def draw(rng: random.Random, territory: str) -> tuple[list[Pair], Facts]:
         oqtf, facts = _oqtf(rng, anchor, refusal)
         pairs.append(oqtf)
         oqtf_day = oqtf[1].date() if isinstance(oqtf[1], datetime) else oqtf[1]
-    outcome, residence = _after_the_decision(rng, pairs, refusal, oqtf_day)
+    outcome, residence = LegalAidOutcome.GRANTED, Residence.LOCAL
+    if wave2:
+        outcome, residence = _after_the_decision(rng, pairs, refusal, oqtf_day)
     if rng.random() < 0.45 or not pairs:
         pairs.append((EventKind.PERMIT_EXPIRES, _after(rng, anchor, -30, 400)))
     channel = rng.choice((None, None, Channel.ANEF, Channel.COUNTER))
@@ -181,8 +183,9 @@ def _in_range(pairs: list[Pair], facts: Facts) -> bool:
     return all(FIRST_DAY <= d <= LAST_DAY for d in days)
 
 
-def generate(n: int, path: Path, seed: int = DEFAULT_SEED) -> Stats:
-    """Write `n` valid cases into a new caseload at `path` (refused if the file exists)."""
+def generate(n: int, path: Path, seed: int = DEFAULT_SEED, wave2: bool = True) -> Stats:
+    """Write `n` valid cases into a new caseload at `path` (refused if the file exists);
+    `wave2=False`: without the events of wave 2, a caseload as a tool before issue 16 kept."""
     if path.exists():
         raise SystemExit(f"{path} exists: the generator writes a new caseload only")
     started = clock.perf_counter()
@@ -199,7 +202,7 @@ def generate(n: int, path: Path, seed: int = DEFAULT_SEED) -> Stats:
             for index in range(n):
                 territory = codes[index % len(codes)]  # every code once per len(codes) cases
                 for _ in range(MAX_DRAWS):
-                    pairs, facts = draw(rng, territory)
+                    pairs, facts = draw(rng, territory, wave2)
                     if not _in_range(pairs, facts):
                         stats.redraws_out_of_range += 1
                         continue
