@@ -222,5 +222,12 @@ CREATE TABLE computed_deadlines (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
+# Version 7: teams (issue 17). A case's assignee: the caseworker who follows it (free text, as
+# DEADLINES_USER names people); NULL: nobody in particular.
+V7 = """
+ALTER TABLE cases ADD COLUMN assignee TEXT;
+CREATE INDEX cases_by_assignee ON cases (assignee);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
 LATEST = len(MIGRATIONS)

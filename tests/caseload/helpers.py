@@ -59,6 +59,8 @@ def rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any,
 # What schema V6 added (caseload/schema.py), taken out again: a store made by this version, turned
 # into one an older version left (the tests of the V2 -> V3 and V4 -> V5 upgrades).
 UNDO_V6 = """
+DROP INDEX cases_by_assignee;
+ALTER TABLE cases DROP COLUMN assignee;
 DROP TRIGGER revision_facts;
 ALTER TABLE cases DROP COLUMN legal_aid_outcome;
 ALTER TABLE cases DROP COLUMN residence;
