@@ -270,6 +270,31 @@ def header(calendar_name: str, zones: Iterable[str]) -> bytes:
 
 FOOTER = b"END:VCALENDAR\r\n"
 
+_RESOURCE_HEAD = b"".join(
+    content_line(line)
+    for line in ("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{escape(PRODID)}", "CALSCALE:GREGORIAN")
+)
+
+
+@lru_cache(maxsize=16)
+def _zone_block(zone: str) -> bytes:
+    return b"".join(content_line(line) for line in _vtimezone(zone))
+
+
+def resource(planned: PlannedEvent, stamp: datetime, sequence: int) -> bytes:
+    """One event as a CalDAV resource (RFC 4791 §4.1): a VCALENDAR holding this VEVENT and the
+    VTIMEZONE of its zone only (servers refuse others); no METHOD, which a stored calendar
+    object must not carry, and no calendar name, which belongs to the collection."""
+    zones = zones_used([planned])
+    return b"".join(
+        [
+            _RESOURCE_HEAD,
+            *map(_zone_block, zones),
+            vevent(planned, stamp, sequence),
+            FOOTER,
+        ]
+    )
+
 
 def zones_used(events: Iterable[PlannedEvent], zones: Iterable[str] = ()) -> list[str]:
     """Every zone a VTIMEZONE is written for, sorted: those asked for and those of the timed

@@ -411,6 +411,34 @@ def _pairs(gone: dict[int, int]) -> list[int]:
 
 # --- an export ---------------------------------------------------------------------------------
 
+
+def calendar_listings(
+    connection: sqlite3.Connection,
+    reference: Reference,
+    refs: set[str] | None,
+    include_info: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Listing]:
+    """The active cases `refs` (None: all) with the deadlines a calendar shows: the file export
+    and the CalDAV sync (caseload/sync.py) read the same ones."""
+    from caseload.memo import Wanted, listings
+    from deadlines.rules import all_rules
+
+    # A deadline fulfilled by an event of its case is done: never exported (plan_listed would
+    # leave it out); without information events, only the deadlines the person must meet.
+    wanted = Wanted(
+        rules=None if include_info else frozenset(r.id for r in all_rules() if r.must_act),
+        pending=True,
+    )
+    return listings(
+        connection,
+        reference,
+        sorted(refs) if refs is not None else None,
+        wanted=wanted,
+        progress=progress,
+    )
+
+
 Cancellation = tuple[str, PlannedEvent, int]  # uid, the event as last written, its SEQUENCE
 
 
@@ -481,23 +509,8 @@ class Export:
     ) -> Export:
         """The export of `refs` (None: every active case) to `calendar`, whose saved state it
         compares with; `progress` as for memo.listings."""
-        from caseload.memo import Wanted, listings
-        from deadlines.rules import all_rules
-
         selected = set(refs) if refs is not None else None
-        # A deadline fulfilled by an event of its case is done: never exported (plan_listed would
-        # leave it out); without information events, only the deadlines the person must meet.
-        wanted = Wanted(
-            rules=None if include_info else frozenset(r.id for r in all_rules() if r.must_act),
-            pending=True,
-        )
-        found = listings(
-            connection,
-            reference,
-            sorted(selected) if selected is not None else None,
-            wanted=wanted,
-            progress=progress,
-        )
+        found = calendar_listings(connection, reference, selected, include_info, progress)
         options = ExportOptions("", lang, reminders, include_info)
         return cls(connection, found, selected, options, calendar)
 

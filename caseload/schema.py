@@ -229,5 +229,29 @@ ALTER TABLE cases ADD COLUMN assignee TEXT;
 CREATE INDEX cases_by_assignee ON cases (assignee);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
+# Version 8: CalDAV sync state (issue 17, caseload/sync.py). `synced_calendars`: one row per
+# calendar collection URL (no credentials in it). `synced`: one row per resource the server
+# accepted (answered 2xx): its UID and case, its path and the ETag the server gave, the hash of
+# the event as sent (`sent`: what decides whether it changed), its SEQUENCE and title (the
+# line that names it when it was edited on the server). A row is written only after the server
+# accepted the resource, and deleted once the server deleted it.
+V8 = """
+CREATE TABLE synced_calendars (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE
+);
+CREATE TABLE synced (
+    calendar INTEGER NOT NULL REFERENCES synced_calendars (id) ON DELETE CASCADE,
+    uid TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    href TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    PRIMARY KEY (calendar, uid)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 LATEST = len(MIGRATIONS)

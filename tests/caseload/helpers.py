@@ -57,8 +57,11 @@ def rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any,
 
 
 # What schema V6 added (caseload/schema.py), taken out again: a store made by this version, turned
-# into one an older version left (the tests of the V2 -> V3 and V4 -> V5 upgrades).
+# into one an older version left (the tests of the V2 -> V3 and V4 -> V5 upgrades). V8 (the
+# CalDAV sync state) and V7 (assignees) go first.
 UNDO_V6 = """
+DROP TABLE synced;
+DROP TABLE synced_calendars;
 DROP INDEX cases_by_assignee;
 ALTER TABLE cases DROP COLUMN assignee;
 DROP TRIGGER revision_facts;

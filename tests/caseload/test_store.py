@@ -53,7 +53,7 @@ def test_new_database_is_private_in_wal_with_foreign_keys_at_the_latest_version(
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 8
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
         assert {"cases", "events", "done", "changes", "exported"} <= tables
     finally:
@@ -134,7 +134,7 @@ def test_a_version_1_database_is_migrated_on_open_with_its_data_intact(db: Path)
     _make_v1(db)
     connection = connect(db)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 8
         record = store.get(connection, "OLD-1")
     finally:
         connection.close()
@@ -193,7 +193,7 @@ def test_a_database_from_a_newer_version_is_refused_and_left_byte_identical(
     assert caught.value.exit_code == 2
     for command in (["case", "list"], ["case", "add", "X"], ["agenda"], ["import", db]):
         result = deadlines(db, *command)
-        assert_one_line_error(result, "version plus récente", "schéma 99", "connaît 7")
+        assert_one_line_error(result, "version plus récente", "schéma 99", "connaît 8")
     assert db.read_bytes() == before
     assert rows(db, "PRAGMA user_version") == [(99,)]
 

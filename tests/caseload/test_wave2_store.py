@@ -364,7 +364,7 @@ def test_a_version_5_store_is_migrated_to_6_and_keeps_its_cases(db: Path) -> Non
     _make_v5(db)
     connection = connect(db)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 8
         old1 = store.get(connection, "OLD-1")
         old2 = store.get(connection, "OLD-2")
     finally:
