@@ -270,9 +270,11 @@ def _record(
             )
         else:
             connection.execute(
-                "INSERT OR REPLACE INTO synced "
-                "(calendar, uid, ref, href, etag, sent, sequence, summary) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                # ON CONFLICT rather than INSERT OR REPLACE: PostgreSQL reads it too.
+                "INSERT INTO synced (calendar, uid, ref, href, etag, sent, sequence, summary) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (calendar, uid) DO UPDATE SET "
+                "ref = excluded.ref, href = excluded.href, etag = excluded.etag, "
+                "sent = excluded.sent, sequence = excluded.sequence, summary = excluded.summary",
                 (
                     calendar_id,
                     step.uid,
@@ -289,7 +291,9 @@ def _record(
 
 def _calendar_row(connection: sqlite3.Connection, url: str) -> int:
     with transaction(connection):
-        connection.execute("INSERT OR IGNORE INTO synced_calendars (url) VALUES (?)", (url,))
+        connection.execute(
+            "INSERT INTO synced_calendars (url) VALUES (?) ON CONFLICT (url) DO NOTHING", (url,)
+        )
         (number,) = connection.execute(
             "SELECT id FROM synced_calendars WHERE url = ?", (url,)
         ).fetchone()
