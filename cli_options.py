@@ -49,6 +49,7 @@ OPTION_OF_FIELD = {
     "calendar": "--calendar",
     "import": "import",
     "backup": "backup",
+    "assignee": "--assignee",
 }
 
 # --- options shared by several commands ----------------------------------------------------
@@ -111,6 +112,21 @@ Info = Annotated[
     ),
 ]
 Ref = Annotated[str, typer.Argument(metavar="REF", help="Référence du dossier (pseudonyme).")]
+# The scope of the lists (issue 17): one caseworker's cases, or the whole team's by default.
+Mine = Annotated[
+    bool,
+    typer.Option(
+        "--mine", help="Seulement les dossiers que vous suivez (DEADLINES_USER, sinon LOGNAME)."
+    ),
+]
+Assignee = Annotated[
+    str | None,
+    typer.Option(
+        "--assignee",
+        metavar="NOM",
+        help="Seulement les dossiers que suit NOM (défaut : toute l'équipe).",
+    ),
+]
 
 
 def _typer_option(spec: Input) -> object:

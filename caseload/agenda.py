@@ -18,6 +18,7 @@ class AgendaRow:
     ref: str
     deadline: Listed
     now: datetime | None = None  # the case's reference instant, for an hour deadline's minutes
+    assignee: str | None = None  # who follows the case; None: nobody
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ def agenda(listings: Iterable[Listing], days: int) -> Agenda:
             due = deadline.due
             if due is None:
                 if is_suspended(deadline):
-                    waiting.append(AgendaRow(listing.ref, deadline, listing.now))
+                    waiting.append(AgendaRow(listing.ref, deadline, listing.now, listing.assignee))
             elif is_open(deadline) and due <= until:
-                rows.append(AgendaRow(listing.ref, deadline, listing.now))
+                rows.append(AgendaRow(listing.ref, deadline, listing.now, listing.assignee))
     rows.sort(
         key=lambda r: (
             r.deadline.state is not State.OVERDUE,
@@ -91,11 +92,14 @@ def load_agenda(
     reference: Reference,
     days: int,
     progress: Callable[[int, int], None] | None = None,
+    assignee: str | None = None,
 ) -> Agenda:
-    """`deadlines agenda`: the open deadlines of every active case due within `days`."""
+    """`deadlines agenda`: the open deadlines of every active case due within `days` (of the
+    cases `assignee` follows, when given; else of the whole team)."""
     # No territory's today is more than one day ahead of Paris (Wallis-et-Futuna: 11 h).
     latest_day = reference(PIVOT_ZONE)[0] + timedelta(days=days + 1)
-    found = listings(connection, reference, wanted=may_show(latest_day), progress=progress)
+    wanted = may_show(latest_day)
+    found = listings(connection, reference, wanted=wanted, progress=progress, assignee=assignee)
     return agenda(found, days)
 
 
@@ -115,21 +119,29 @@ def may_show(latest_day: date) -> Wanted:
 # 3: rows are `deadline_summary`'s schema 3 (`moved_by`, `suspended_by`); the suspended
 # deadlines follow the dated ones, state `suspended`, `due` null, counted in `suspended` (never
 # in `overdue`).
-AGENDA_SCHEMA = 3
+# 4: teams (issue 17). Each row has `assignee` (who follows the case, null: nobody) after `ref`;
+# `assignee` at the top is the caseworker whose cases are listed (`--mine`, `--assignee`), null
+# for the whole team.
+AGENDA_SCHEMA = 4
 
 
-def agenda_to_dict(result: Agenda, lang: str) -> dict[str, object]:
+def agenda_to_dict(result: Agenda, lang: str, assignee: str | None = None) -> dict[str, object]:
     """The agenda as JSON: one row per deadline, with the case reference (the summary form:
     `case show REF --format json` has the readings and steps)."""
     from deadlines.report import deadline_summary
 
     return {
         "schema": AGENDA_SCHEMA,
+        "assignee": assignee,
         "days": result.days,
         "overdue": len(result.overdue),
         "suspended": len(result.suspended),
         "rows": [
-            {"ref": row.ref, **deadline_summary(row.deadline, lang, row.now)}
+            {
+                "ref": row.ref,
+                "assignee": row.assignee,
+                **deadline_summary(row.deadline, lang, row.now),
+            }
             for row in (*result.rows, *result.suspended)
         ],
         "skipped": [{"ref": ref, "error": key} for ref, key in result.skipped],

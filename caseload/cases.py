@@ -51,12 +51,16 @@ def deadline_to_mark(computation: Computation, rule: str, trigger_date: str | No
 # 4: wave 2. `suspended` counts the deadlines waiting for the event that restarts them (never in
 # `open` or `overdue`; `next` is never one of them); `next` has `moved_by` and `suspended_by`
 # (the agenda's schema 3).
-CASE_LIST_SCHEMA = 4
+# 5: teams (issue 17). Each case has `assignee` (who follows it, null: nobody); `assignee` at
+# the top is the caseworker whose cases are listed (`--mine`, `--assignee`), null for all.
+CASE_LIST_SCHEMA = 5
 
 
-def case_list_to_dict(rows: list[dict[str, object]]) -> dict[str, object]:
+def case_list_to_dict(
+    rows: list[dict[str, object]], assignee: str | None = None
+) -> dict[str, object]:
     """`case list --format json`."""
-    return {"schema": CASE_LIST_SCHEMA, "cases": rows}
+    return {"schema": CASE_LIST_SCHEMA, "assignee": assignee, "cases": rows}
 
 
 def load_case_rows(
@@ -65,8 +69,10 @@ def load_case_rows(
     include_archived: bool,
     lang: str,
     progress: Callable[[int, int], None] | None = None,
+    assignee: str | None = None,
 ) -> list[dict[str, object]]:
-    """`case list`: the rows of every case (active only unless `include_archived`)."""
+    """`case list`: the rows of every case (active only unless `include_archived`; only those
+    `assignee` follows, when given)."""
     # Only the deadlines a row counts are read from the memo (is_open: the person's own, not
     # fulfilled by an event of the case), filtered in SQL before anything is decoded.
     wanted = Wanted(rules=frozenset(r.id for r in all_rules() if r.must_act), pending=True)
@@ -76,6 +82,7 @@ def load_case_rows(
         include_archived=include_archived,
         wanted=wanted,
         progress=progress,
+        assignee=assignee,
     )
     return case_rows(found, lang)
 
@@ -93,6 +100,7 @@ def case_rows(found: Iterable[Listing], lang: str) -> list[dict[str, object]]:
             {
                 "ref": listing.ref,
                 "territory": listing.territory,
+                "assignee": listing.assignee,
                 "status": listing.status,
                 "open": len(deadlines),
                 "overdue": sum(d.state is State.OVERDUE for d in deadlines),

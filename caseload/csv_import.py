@@ -3,7 +3,7 @@
 Columns: `ref`, `territory`, then one column per event id of the spec (`application-filed`,
 `oqtf-notified`…) and, optionally, the facts (`appeal-info`, `channel`, `oqtf-decided`,
 `departure-period`, `custody`, `oqtf-ground`, `legal-aid-outcome`, `judgment-appeal-info`,
-`residence`). Each may be headed by its French name instead
+`residence`) and who follows the case (`assignee`). Each may be headed by its French name instead
 (`Référence`, `Département`, `Date de dépôt`…: `ACCEPTED`, the aliases declared with each input
 in deadlines/inputs.py), matched ignoring case, accents and spaces. A header row is required; `,`
 or `;` separates cells (Excel in French writes `;`); a repeatable event takes several dates
@@ -39,19 +39,23 @@ from deadlines.inputs import EVENT_INPUTS, FACT_INPUTS, INPUTS, Entered, Kind
 if TYPE_CHECKING:
     import sqlite3
 
+    from caseload.store import CaseRecord
     from deadlines.case import Case
 
 EVENT_COLUMNS = tuple(spec.id for spec in EVENT_INPUTS)
 # The facts a row may give besides its territory (a column per fact of the catalogue).
 FACT_COLUMNS = tuple(spec.id for spec in FACT_INPUTS if spec.id != "territory")
-KNOWN = ("ref", "territory", *EVENT_COLUMNS, *FACT_COLUMNS)
+KNOWN = ("ref", "territory", *EVENT_COLUMNS, *FACT_COLUMNS, "assignee")
 REF_ALIASES = ("Référence", "Ref", "Dossier")
+# Who follows the case (issue 17): not an input of the engine, so not in the catalogue.
+ASSIGNEE_ALIASES = ("Suivi par", "Référent")
 # Every column with the French headers accepted for it, in the order of KNOWN.
 ACCEPTED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ref", REF_ALIASES),
     *sorted(
         ((spec.id, spec.csv_aliases) for spec in INPUTS), key=lambda pair: KNOWN.index(pair[0])
     ),
+    ("assignee", ASSIGNEE_ALIASES),
 )
 TRUE = {"1", "yes", "oui", "true", "vrai", "y", "o"}
 FALSE = {"0", "no", "non", "false", "faux", "n"}
@@ -253,6 +257,8 @@ class Row:
     ref: str
     case: Case | None  # a new case
     entered: Entered | None = None  # an existing case's update
+    assignee: str | None = None  # who follows it; None: nobody (new), unchanged (update)
+    seen: CaseRecord | None = None  # an existing case as checked: written only if unchanged
 
 
 @dataclass
@@ -354,6 +360,7 @@ def validate(
     person's name is one, unless `accept_unlikely` (deadlines.plausible)."""
     from calendars.plan import parse_ref
     from caseload.store import exists, get
+    from caseload.team import parse_assignee
     from deadlines.entered import build_case
     from deadlines.plausible import looks_like_a_name
 
@@ -389,13 +396,18 @@ def validate(
                 raise InputError("import.duplicate", field="ref", value=ref, line=seen[ref])
             seen[ref] = line
             entered = _entered(by_column)
+            # An empty cell: nobody for a new case, kept for an update (as every other cell).
+            cell = by_column.get("assignee", "").strip()
+            follower = parse_assignee(cell) if cell else None
             if connection is None or not exists(connection, ref):
-                checked.append(Row(line, ref, build_case(entered, require_event=False)))
+                new = build_case(entered, require_event=False)
+                checked.append(Row(line, ref, new, assignee=follower))
             elif not update:
                 raise InputError("import.exists", field="ref", value=ref)
             else:
-                updated_case(get(connection, ref).case, entered)  # every value checked now
-                checked.append(Row(line, ref, None, entered))
+                record = get(connection, ref)
+                updated_case(record.case, entered)  # every value checked now
+                checked.append(Row(line, ref, None, entered, follower, record))
         except DeadlinesError as error:
             column = shown.get(error.field or "", error.field)
             errors.append(_row_error(line, column, error.key, **error.params))
@@ -413,19 +425,24 @@ def write(
     encoding: str,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """All rows in one transaction: after a crash, either every case is there or none. An update
-    reads the case inside the transaction, so no change saved meanwhile is lost."""
-    from caseload.store import insert, transaction, update_within
+    """All rows in one transaction: after a crash, either every case is there or none. A case
+    another writer changed since it was checked (`Row.seen`) stops the import with nothing
+    written (CaseChanged, exit 4): its rows were checked against the case as it was."""
+    from caseload.store import assign_within, insert, transaction, update_within
 
     outcome = Outcome(encoding)
     with transaction(connection):
         for number, row in enumerate(rows, start=1):
             if row.case is not None:
-                insert(connection, row.ref, row.case, source="import")
+                insert(connection, row.ref, row.case, "import", row.assignee)
                 outcome.added += 1
             else:
                 change = partial(updated_case, entered=row.entered or {})
-                _, _, changes = update_within(connection, row.ref, change, source="import")
+                record, _, changes = update_within(
+                    connection, row.ref, change, shown=row.seen, source="import"
+                )
+                if row.assignee is not None and assign_within(connection, record, row.assignee):
+                    changes = [*changes, ("assignee", record.assignee, row.assignee)]
                 if changes:
                     outcome.updated.append((row.ref, changes))
                 else:
@@ -457,7 +474,7 @@ def report_lines(outcome: Outcome, update: bool, lang: str) -> tuple[list[str], 
     for ref, changes in outcome.updated:
         parts = []
         for what, old, new in changes:
-            column = what.split(":", 1)[1].replace("_", "-")
+            column = what.split(":", 1)[-1].replace("_", "-")  # "assignee" has no prefix
             parts.append(f"{column} {_value(column, old, lang)} → {_value(column, new, lang)}")
         joined = (" ; " if lang == "fr" else "; ").join(parts)
         lines.append(render("import.updated", {"value": ref, "changes": joined}, lang))

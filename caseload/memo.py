@@ -75,6 +75,7 @@ class Listing:
     now: datetime | None
     deadlines: tuple[Listed, ...]
     error: str | None = None  # the message key when the case cannot be computed (coverage)
+    assignee: str | None = None  # who follows the case (schema V7); None: nobody
 
 
 # --- the engine's fingerprint ----------------------------------------------------------------
@@ -311,7 +312,7 @@ def _moved_events(text: str) -> tuple[Event, ...]:
 
 @dataclass
 class _Rows:
-    cases: list[tuple[Any, ...]]  # id, ref, status, updated, revision, then FACT_COLUMNS
+    cases: list[tuple[Any, ...]]  # id, ref, status, updated, revision, FACT_COLUMNS, assignee
     done: dict[int, set[DeadlineKey]]
     memo: dict[int, tuple[int, str, str | None]]  # case id: revision, engine, error
 
@@ -322,7 +323,8 @@ def _read(connection: sqlite3.Connection, where: str, params: list[Any]) -> _Row
     columns = ", ".join(FACT_COLUMNS)
     rows = _Rows(
         connection.execute(
-            f"SELECT id, ref, status, updated, revision, {columns} FROM cases {where} ORDER BY ref",
+            f"SELECT id, ref, status, updated, revision, {columns}, assignee FROM cases {where} "
+            "ORDER BY ref",
             params,
         ).fetchall(),
         {},
@@ -402,11 +404,16 @@ def _is_wanted(brief: Brief, wanted: Wanted) -> bool:
     )
 
 
-def _selection(refs: Iterable[str] | None, include_archived: bool) -> tuple[str, list[Any]]:
+def _selection(
+    refs: Iterable[str] | None, include_archived: bool, assignee: str | None = None
+) -> tuple[str, list[Any]]:
     conditions: list[str] = []
     params: list[Any] = []
     if not include_archived:
         conditions.append("status = 'active'")
+    if assignee is not None:  # one caseworker's cases (`--mine`, `--assignee`): indexed (V7)
+        conditions.append("assignee = ?")
+        params.append(assignee)
     if refs is not None:
         selected = list(refs)
         conditions.append(f"ref IN ({', '.join('?' * len(selected))})" if selected else "0")
@@ -421,15 +428,17 @@ def listings(
     include_archived: bool = False,
     wanted: Wanted = Wanted(),
     progress: Callable[[int, int], None] | None = None,
+    assignee: str | None = None,
 ) -> list[Listing]:
-    """Every selected case, in reference order, with its wanted deadlines as of its today.
+    """Every selected case, in reference order, with its wanted deadlines as of its today
+    (`assignee`: only the cases that caseworker follows).
 
     Cases whose memo is missing or stale are computed by the engine, and their memos are
     written back in one transaction (skipped if the database cannot be written to).
     `progress(done, total)` hears how many of those have been computed (the first list after
     an upgrade computes every case: seconds for thousands).
     """
-    where, params = _selection(refs, include_archived)
+    where, params = _selection(refs, include_archived, assignee)
     engine = engine_fingerprint()
     connection.execute("BEGIN")  # one snapshot: a case's revision and its events agree
     try:
@@ -451,7 +460,7 @@ def listings(
         if not case_events:
             fresh[case_id] = (row[4], (), NO_EVENTS)
             continue
-        computed = _compute(tuple(row[5:]), case_events)
+        computed = _compute(tuple(row[5:-1]), case_events)
         if isinstance(computed, CoverageError):
             fresh[case_id] = (row[4], (), computed.key)
         else:
@@ -509,6 +518,7 @@ def _listings(
                 now,
                 listed(kept, time_zone, as_of, now, frozenset(rows.done.get(case_id, ()))),
                 error,
+                row[-1],
             )
         )
     return result

@@ -26,6 +26,12 @@ from deadlines.rules.model import (
     Residence,
 )
 
+# A case's version: its revision (raised by triggers on any change to its events or facts,
+# whoever writes them: schema V3) and the id of the last line of the change log about it (every
+# write of the tool logs, so done marks, status and assignee count too; V7 has no trigger for
+# them). Two reads of one case give the same version only if nothing was written in between.
+Version = tuple[int, int]
+
 
 @dataclass(frozen=True)
 class CaseRecord:
@@ -36,6 +42,10 @@ class CaseRecord:
     created: str
     updated: str
     done: frozenset[DeadlineKey] = frozenset()
+    assignee: str | None = None  # the caseworker who follows it (schema V7); None: nobody
+    # What the case was when read (`version`), for a write to check that nobody changed it
+    # since; None when read for a list (never written back from there).
+    version: Version | None = None
 
 
 def _now() -> str:
@@ -164,7 +174,8 @@ def case_from_rows(facts: Facts, rows: Iterable[tuple[str, str, str | None]]) ->
 def _select(where: str = "", params: tuple[object, ...] = ()) -> tuple[str, tuple[object, ...]]:
     columns = ", ".join(FACT_COLUMNS)
     return (
-        f"SELECT id, ref, status, created, updated, {columns} FROM cases {where} ORDER BY ref",
+        f"SELECT id, ref, status, created, updated, assignee, {columns} FROM cases {where} "
+        "ORDER BY ref",
         params,
     )
 
@@ -210,28 +221,51 @@ def load(
             done.setdefault(case_id, set()).add(DeadlineKey(rule, kind, rank))
     records = []
     for row in cases:
-        case_id, ref, status, created, updated = row[:5]
+        case_id, ref, status, created, updated, assignee = row[:6]
         records.append(
             CaseRecord(
                 case_id,
                 ref,
-                case_from_rows(facts_from_row(row[5:]), events.get(case_id, [])),
+                case_from_rows(facts_from_row(row[6:]), events.get(case_id, [])),
                 status,
                 created,
                 updated,
                 frozenset(done.get(case_id, set())),
+                assignee,
             )
         )
     return records
 
 
 def get(connection: sqlite3.Connection, ref: str) -> CaseRecord:
+    """The case `ref` with its version, for a command that may write it back."""
     if not ref.isprintable():  # bytes that are not UTF-8, control characters: never a reference
         raise InputError("case.unknown", field="ref", value=ref)
+    # The version is read first: a write that comes between the two reads then makes the
+    # record newer than its version, and the write back is refused (never the reverse, which
+    # would let a stale write through).
+    seen = version(connection, ref)
     records = load(connection, [ref], include_archived=True)
-    if not records:
+    if not records or seen is None:
         raise InputError("case.unknown", field="ref", value=ref)
-    return records[0]
+    return replace(records[0], version=seen)
+
+
+def version(connection: sqlite3.Connection, ref: str) -> Version | None:
+    """The case's version now (see `Version`), None when there is no such case."""
+    row = connection.execute(
+        "SELECT revision, (SELECT MAX(id) FROM changes WHERE changes.ref = cases.ref) "
+        "FROM cases WHERE ref = ?",
+        (ref,),
+    ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1] or 0))
+
+
+def check_unchanged(connection: sqlite3.Connection, record: CaseRecord) -> None:
+    """Inside a write transaction: CaseChanged (exit 4) when another writer changed or removed
+    the case since `record` was read. A record read without a version is not checked."""
+    if record.version is not None and version(connection, record.ref) != record.version:
+        raise changed_meanwhile(connection, record.ref)
 
 
 def exists(connection: sqlite3.Connection, ref: str) -> bool:
@@ -241,19 +275,27 @@ def exists(connection: sqlite3.Connection, ref: str) -> bool:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def insert(connection: sqlite3.Connection, ref: str, case: Case, source: str) -> None:
-    """Add a case (inside the caller's transaction)."""
+def insert(
+    connection: sqlite3.Connection,
+    ref: str,
+    case: Case,
+    source: str,
+    assignee: str | None = None,
+) -> None:
+    """Add a case (inside the caller's transaction), followed by `assignee` if given."""
     if exists(connection, ref):
         raise InputError("case.exists", field="ref", value=ref)
     stamp = _now()
     cursor = connection.execute(
-        f"INSERT INTO cases (ref, {', '.join(FACT_COLUMNS)}, status, created, updated) "
-        f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, 'active', ?, ?)",
-        (ref, *_fact_values(case.facts), stamp, stamp),
+        f"INSERT INTO cases (ref, {', '.join(FACT_COLUMNS)}, status, created, updated, assignee) "
+        f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, 'active', ?, ?, ?)",
+        (ref, *_fact_values(case.facts), stamp, stamp, assignee),
     )
     case_id = cursor.lastrowid
     _insert_events(connection, case_id, case, source)
     _log(connection, ref, "case:add", None, _summary(case))
+    if assignee is not None:  # its own line, as `case assign` logs it: the history says who
+        _log(connection, ref, "assignee", None, assignee)
 
 
 def _insert_events(
@@ -273,22 +315,29 @@ def _summary(case: Case) -> str:
     return f"territory={case.facts.territory}; {events}"
 
 
-def add(connection: sqlite3.Connection, ref: str, case: Case, source: str = "cli") -> None:
+def add(
+    connection: sqlite3.Connection,
+    ref: str,
+    case: Case,
+    source: str = "cli",
+    assignee: str | None = None,
+) -> None:
     with transaction(connection):
-        insert(connection, ref, case, source)
+        insert(connection, ref, case, source, assignee)
 
 
 def update(
     connection: sqlite3.Connection,
     ref: str,
     change: Callable[[Case], Case],
-    shown: Case | None = None,
+    shown: CaseRecord | None = None,
     source: str = "cli",
 ) -> tuple[CaseRecord, Case, list[tuple[str, str | None, str | None]]]:
     """Apply `change` to the case as it is now, in one write transaction: no other writer can
     come between the read and the write, so nothing another one saved is lost, and the change
-    log says exactly what the data became. `shown`: the case whose moves the user was shown and
-    approved; if another writer changed it meanwhile, nothing is saved (CaseChanged).
+    log says exactly what the data became. `shown`: the case as read when the user was shown
+    its moves and approved them (or as an import checked it); if another writer changed it
+    since, nothing is saved (CaseChanged).
     The record as read, the case written, and the differences logged."""
     with transaction(connection):
         return update_within(connection, ref, change, shown, source)
@@ -298,13 +347,13 @@ def update_within(
     connection: sqlite3.Connection,
     ref: str,
     change: Callable[[Case], Case],
-    shown: Case | None = None,
+    shown: CaseRecord | None = None,
     source: str = "cli",
 ) -> tuple[CaseRecord, Case, list[tuple[str, str | None, str | None]]]:
     """`update` inside the caller's write transaction (an import's rows: all or none)."""
+    if shown is not None:
+        check_unchanged(connection, shown)
     record = get(connection, ref)
-    if shown is not None and record.case != shown:
-        raise changed_meanwhile(connection, ref)
     new = change(record.case)
     differences = _differences(record.case, new)
     if differences:
@@ -327,12 +376,22 @@ class CaseChanged(InputError):
 
 
 def changed_meanwhile(connection: sqlite3.Connection, ref: str) -> CaseChanged:
-    """The error that names who changed the case last, and when (from the change log)."""
+    """The error that names who changed the case last, and when (from the change log, in
+    local time: the log keeps UTC)."""
     row = connection.execute(
         "SELECT os_user, at FROM changes WHERE ref = ? ORDER BY id DESC LIMIT 1", (ref,)
     ).fetchone()
     who, at = row if row is not None else ("?", "?")
-    return CaseChanged("case.changed-meanwhile", field="ref", value=ref, who=who, at=at)
+    return CaseChanged("case.changed-meanwhile", field="ref", value=ref, who=who, at=local(at))
+
+
+def local(stamp: str) -> str:
+    """A change log time (UTC, ISO) as the caseworker reads it: local time, to the second."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:  # never written by the tool; shown as it is rather than failing
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _differences(old: Case, new: Case) -> list[tuple[str, str | None, str | None]]:
@@ -375,8 +434,11 @@ def done_on(connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey
 def mark_done(
     connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey, on: date
 ) -> None:
-    """Mark `key` done on `on` (replacing an earlier mark: the change log keeps both days)."""
+    """Mark `key` done on `on` (replacing an earlier mark: the change log keeps both days).
+    CaseChanged when another writer changed the case since `record` was read: the deadline
+    named was found in the case as it was then."""
     with transaction(connection):
+        check_unchanged(connection, record)
         before = done_on(connection, record, key)
         connection.execute(
             "INSERT OR REPLACE INTO done (case_id, rule, trigger_kind, trigger_rank, on_day) "
@@ -395,10 +457,32 @@ def mark_done(
 
 def set_status(connection: sqlite3.Connection, record: CaseRecord, status: str) -> None:
     with transaction(connection):
+        check_unchanged(connection, record)
         connection.execute(
             "UPDATE cases SET status = ?, updated = ? WHERE id = ?", (status, _now(), record.id)
         )
         _log(connection, record.ref, "status", record.status, status)
+
+
+def assign(connection: sqlite3.Connection, record: CaseRecord, assignee: str | None) -> bool:
+    """Give the case to `assignee` (None: to nobody); False when it already was (nothing
+    written, nothing logged). CaseChanged when another writer changed it since it was read:
+    a hand-over decided on what the case was then is not applied to what it is now."""
+    with transaction(connection):
+        check_unchanged(connection, record)
+        return assign_within(connection, record, assignee)
+
+
+def assign_within(connection: sqlite3.Connection, record: CaseRecord, assignee: str | None) -> bool:
+    """`assign` inside the caller's write transaction, on `record` as read inside it (an
+    import's rows: all or none)."""
+    if record.assignee == assignee:
+        return False
+    connection.execute(
+        "UPDATE cases SET assignee = ?, updated = ? WHERE id = ?", (assignee, _now(), record.id)
+    )
+    _log(connection, record.ref, "assignee", record.assignee, assignee)
+    return True
 
 
 def remove(connection: sqlite3.Connection, record: CaseRecord) -> None:
@@ -411,6 +495,7 @@ def remove(connection: sqlite3.Connection, record: CaseRecord) -> None:
     it is lifted inside this transaction and put back as it was."""
     connection.execute("PRAGMA secure_delete = ON")
     with transaction(connection):
+        check_unchanged(connection, record)  # asked on a case that changed meanwhile: kept
         (guard,) = connection.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
             "AND name = 'changes_append_only_delete'"

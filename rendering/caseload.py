@@ -145,20 +145,18 @@ def _due_text(row: dict[str, Any], following: dict[str, Any], lang: str) -> str:
     return protect(when(at.date(), at, lang))
 
 
-def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None:
-    if not rows:
-        out.write("Aucun dossier.\n" if lang == "fr" else "No case.\n")
-        return
-    fr = lang == "fr"
+def _case_list_columns(fr: bool, archived: bool, team: bool) -> tuple[list[Column], list[Column]]:
+    """The columns of `case list`: every one, and the compact few. The status is a column only
+    when an archived case is listed (--all), and who follows each case only when a listed case
+    is followed by someone (a caseworker alone never sees it)."""
     headers = (
         ("Référence", "Territoire", "À faire", "Retards", "Prochaine échéance", "Reste", "État")
         if fr
         else ("Reference", "Territory", "Open", "Overdue", "Next deadline", "Left", "Status")
     )
-    # The status is a column only when an archived case is listed (--all).
-    archived = any(row["status"] != "active" for row in rows)
     full = [
         Column(headers[0]),
+        *([Column("Suivi par" if fr else "Assignee")] if team else []),
         Column(headers[1]),
         Column(headers[2], right=True),
         Column(headers[3], right=True),
@@ -172,6 +170,18 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
         Column(headers[4], floor=24),
         Column(headers[5], right=True),
     ]
+    return full, compact
+
+
+def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None:
+    if not rows:
+        out.write("Aucun dossier.\n" if lang == "fr" else "No case.\n")
+        return
+    fr = lang == "fr"
+    team = any(row.get("assignee") for row in rows)
+    follows = "Suivi par" if fr else "Assignee"
+    archived = any(row["status"] != "active" for row in rows)
+    full, compact = _case_list_columns(fr, archived, team)
     notes = Footnotes()
     dates: dict[str, str] = {}
     lefts: dict[tuple[int | None, int | None], str] = {}
@@ -212,23 +222,29 @@ def render_case_list(rows: list[dict[str, Any]], lang: str, out: TextIO) -> None
             status,
             where,
             block,
+            row.get("assignee") or "—",
         )
         listed.append((words, "bold red" if row["overdue"] or row.get("error") else ""))
 
+    def full_cells(words: tuple[str, ...]) -> tuple[str, ...]:
+        return (words[0], words[9], *words[1 : len(full) - 1])
+
     def compact_cells(words: tuple[str, ...]) -> tuple[str, ...]:
-        ref, _, open_, overdue, upcoming, left, _, where, _ = words
-        return (f"{ref}\n({where})", f"{open_} / {overdue}", upcoming, left)
+        ref, _, open_, overdue, upcoming, left, _, where, _, assignee = words
+        follower = f"\n{assignee}" if team else ""
+        return (f"{ref}\n({where}){follower}", f"{open_} / {overdue}", upcoming, left)
 
     def block_lines(words: tuple[str, ...]) -> tuple[str, ...]:
-        ref, _, open_, overdue, _, _, _, where, block = words
+        ref, _, open_, overdue, _, _, _, where, block, assignee = words
+        follower = f" — {follows.lower()} {assignee}" if team else ""
         summary = (
-            f"{ref} ({where}) — {open_} à faire, {overdue} en retard"
+            f"{ref} ({where}){follower} — {open_} à faire, {overdue} en retard"
             if fr
-            else f"{ref} ({where}) — {open_} open, {overdue} overdue"
+            else f"{ref} ({where}){follower} — {open_} open, {overdue} overdue"
         )
         return (summary, block)
 
-    layouts: list[Layout] = [(full, None), (compact, compact_cells)]
+    layouts: list[Layout] = [(full, full_cells if team else None), (compact, compact_cells)]
     sections = [("Dossiers" if fr else "Cases", listed)]
     _print_list(out, sections, layouts, block_lines, notes, lang)
 
@@ -246,7 +262,8 @@ def _waiting(count: int, lang: str) -> str:
 # --- agenda ------------------------------------------------------------------------------------
 
 
-def _agenda_layouts(lang: str) -> list[Layout]:
+def _agenda_layouts(lang: str, team: bool) -> list[Layout]:
+    """`team`: a listed case is followed by someone, whose name is shown with it."""
     headers = (
         ("Dossier", "À faire", "Date prudente", "Reste", "État")
         if lang == "fr"
@@ -254,6 +271,7 @@ def _agenda_layouts(lang: str) -> list[Layout]:
     )
     full = [
         Column(headers[0]),
+        *([Column("Suivi par" if lang == "fr" else "Assignee")] if team else []),
         Column(headers[1], floor=24),
         Column(headers[2]),
         Column(headers[3], right=True),
@@ -265,16 +283,23 @@ def _agenda_layouts(lang: str) -> list[Layout]:
         Column(f"{headers[3]}\n{headers[4]}", right=True),
     ]
 
-    def compact_cells(words: tuple[str, ...]) -> tuple[str, ...]:
-        ref, what, day, left, state = words
-        return (ref, f"{day}\n{what}", f"{left}\n{state}")
+    def full_cells(words: tuple[str, ...]) -> tuple[str, ...]:
+        ref, what, day, left, state, assignee = words
+        return (ref, assignee, what, day, left, state)
 
-    return [(full, None), (compact, compact_cells)]
+    def compact_cells(words: tuple[str, ...]) -> tuple[str, ...]:
+        ref, what, day, left, state, assignee = words
+        case = f"{ref}\n{assignee}" if team else ref
+        return (case, f"{day}\n{what}", f"{left}\n{state}")
+
+    return [(full, full_cells if team else None), (compact, compact_cells)]
 
 
 def _agenda_block(words: tuple[str, ...]) -> tuple[str, ...]:
-    ref, what, day, left, state = words
-    return (f"{ref} — {state}, {left}", day, what)
+    ref, what, day, left, state, assignee = words
+    # Only a row whose case is followed names its follower (no « — » for a caseworker alone).
+    follower = f" ({assignee})" if assignee != "—" else ""
+    return (f"{ref}{follower} — {state}, {left}", day, what)
 
 
 def _agenda_rows(agenda_rows: Sequence[AgendaRow], lang: str, notes: Footnotes) -> list[Row]:
@@ -322,7 +347,8 @@ def _agenda_rows(agenda_rows: Sequence[AgendaRow], lang: str, notes: Footnotes) 
         left = lefts.get(left_key)
         if left is None:
             left = lefts[left_key] = protect(time_left(*left_key, lang))
-        rows.append(((row.ref, what, day, left, states[state]), styles.get(state, "")))
+        words = (row.ref, what, day, left, states[state], row.assignee or "—")
+        rows.append((words, styles.get(state, "")))
     return rows
 
 
@@ -345,7 +371,8 @@ def render_agenda(result: Agenda, lang: str, out: TextIO) -> None:
         waiting = _agenda_rows(result.suspended, lang, notes)
         sections.append(("Suspendus" if fr else "Suspended", waiting))
     if sections:
-        _print_list(out, sections, _agenda_layouts(lang), _agenda_block, notes, lang)
+        team = any(row.assignee for row in (*result.rows, *result.suspended))
+        _print_list(out, sections, _agenda_layouts(lang, team), _agenda_block, notes, lang)
     out.writelines(f"{line}\n" for line in skipped)
 
 

@@ -212,7 +212,7 @@ def test_list_archive_and_list_all(case_db: Path) -> None:
     table = ok(case_db, "case", "list", *AS_OF).stdout
     assert "P-014" in table and "P-015" in table and "974" in table
     doc = as_json(case_db, "case", "list", *AS_OF)
-    assert doc["schema"] == 4  # case list: `suspended` count; `next` is an agenda row (README)
+    assert doc["schema"] == 5  # case list: `assignee` (issue 17; README "JSON output")
     first = doc["cases"][0]
     assert first["ref"] == "P-014"
     assert first["status"] == "active"

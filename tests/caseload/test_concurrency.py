@@ -111,7 +111,7 @@ def test_an_answer_given_on_a_case_changed_meanwhile_saves_nothing(db: Path) -> 
             other.close()
         before = list(connection.iterdump())
         try:
-            store.update(connection, "shared", lambda case: case, shown=shown.case)
+            store.update(connection, "shared", lambda case: case, shown=shown)
         except store.CaseChanged as error:
             assert error.exit_code == 4
             assert error.params["value"] == "shared"

@@ -112,7 +112,7 @@ def test_suspended_deadlines_longest_waiting_first() -> None:
 def test_the_agenda_json_marks_them_suspended_after_the_dated_rows() -> None:
     upcoming = _listing("U-1", _refusal_briefs(date(2025, 8, 25)), date(2025, 9, 1))
     doc = agenda_to_dict(agenda([_suspended_listing(), upcoming], days=60), "fr")
-    assert doc["schema"] == AGENDA_SCHEMA == 3
+    assert doc["schema"] == AGENDA_SCHEMA == 4
     assert doc["overdue"] == 0 and doc["suspended"] == 2
     states = [(r["ref"], r["state"], r["due"]) for r in doc["rows"]]
     assert states == [
@@ -190,7 +190,7 @@ def test_case_list_counts_suspended_deadlines_apart() -> None:
         date(2025, 9, 1),
     )
     found = case_rows([_suspended_listing(), mixed], "fr")
-    assert CASE_LIST_SCHEMA == 4
+    assert CASE_LIST_SCHEMA == 5
     first, second = found
     assert (first["open"], first["overdue"], first["suspended"], first["next"]) == (0, 0, 2, None)
     assert (second["open"], second["suspended"]) == (1, 1)
@@ -315,7 +315,7 @@ def test_agenda_check_never_fails_on_a_suspended_deadline(waiting: Path) -> None
     assert "Rien à faire." in result.stdout
     assert "Suspendus" in result.stdout and SUSPENDED_FR in result.stdout
     doc = as_json(waiting, "agenda", *LATER)
-    assert doc["schema"] == 3 and doc["overdue"] == 0 and doc["suspended"] == 2
+    assert doc["schema"] == 4 and doc["overdue"] == 0 and doc["suspended"] == 2
     assert {(r["ref"], r["state"], r["due"]) for r in doc["rows"]} == {("S-1", "suspended", None)}
     # An overdue deadline of another case still fails the check, and comes first.
     ok(waiting, "case", "add", "D-1", "--filed", "02/01/2025", "--as-of", "10/01/2025")
@@ -330,7 +330,7 @@ def test_agenda_check_never_fails_on_a_suspended_deadline(waiting: Path) -> None
 
 def test_case_list_and_case_show_say_suspended(waiting: Path) -> None:
     doc = as_json(waiting, "case", "list", *LATER)
-    assert doc["schema"] == 4
+    assert doc["schema"] == 5
     (case,) = doc["cases"]
     assert (case["open"], case["overdue"], case["suspended"], case["next"]) == (0, 0, 2, None)
     table = ok(waiting, "case", "list", *LATER).stdout

@@ -149,7 +149,7 @@ def test_an_unknown_regime_is_said_before_the_date_in_the_lists(tmp_path: Path) 
 def test_case_list_json_says_its_schema(hours: Path) -> None:
     from caseload.cases import CASE_LIST_SCHEMA
 
-    assert CASE_LIST_SCHEMA == 4
+    assert CASE_LIST_SCHEMA == 5
     assert _json(hours, "case", "list", *BEFORE)["schema"] == CASE_LIST_SCHEMA
 
 

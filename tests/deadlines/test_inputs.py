@@ -75,7 +75,7 @@ def test_case_unset_accepts_exactly_the_events() -> None:
 
 
 def test_every_input_is_a_csv_column() -> None:
-    assert set(KNOWN) == {"ref", *(spec.id for spec in INPUTS)}
+    assert set(KNOWN) == {"ref", "assignee", *(spec.id for spec in INPUTS)}  # assignee: issue 17
 
 
 def _readme_row(spec: Input) -> str:
