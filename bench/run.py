@@ -1,7 +1,7 @@
 """The speed targets of issue 13, timed through the installed console script (`make bench`).
 
-    python -m bench.run [--runs 20] [--heavy-runs 3] [--sizes 300,5000] [--only startup|caseload]
-                        [--tree DIR] [--output FILE]
+    python -m bench.run [--runs 20] [--heavy-runs 3] [--sizes 300,5000]
+                        [--only startup|caseload|caldav] [--tree DIR] [--output FILE]
 
 * Start-up: `deadlines --help` and `compute` with six events (JSON, then table), each divided by
   a hello-world Typer app (bench/hello.py) run with the same interpreter, side by side.
@@ -10,6 +10,10 @@
   untimed). These read a memo that one untimed `agenda` has written, as every command after the
   first finds it; "no memo yet" (the first command after an install or an engine upgrade) is
   timed too, for information.
+
+* CalDAV (`--only caldav`, minutes, never in the default run): `sync` of the caseload to a real
+  Radicale on loopback, first to a new calendar, then after three cases changed; timed once each,
+  with the requests sent.
 
 Every row is a subprocess; run k of every row comes before run k+1 of any (interleaved), after
 untimed warm-up runs that also write the bytecode. A row passes when its median meets its target.
@@ -188,6 +192,51 @@ def caseload_rows(cases: int, env: dict[str, str], scratch: Path) -> list[Row]:
     return rows
 
 
+def caldav_rows(cases: int, env: dict[str, str], scratch: Path) -> list[Row]:
+    """`deadlines sync` to a real Radicale on loopback (tests/caldav/servers.py): the first sync
+    of the caseload to a new calendar, then a sync after three cases changed. Timed once each
+    (a first sync of 300 cases takes minutes: Radicale's PUT grows with the collection); the
+    requests sent, from the sync's own summary, are in the label."""
+    import re
+
+    from tests.caldav.servers import PASSWORD, Server
+
+    server = Server("radicale", scratch / "radicale")
+    server.start()
+    try:
+        url = server.new_calendar()
+        work = scratch / "sync.db"
+        copy_db(generated(cases), work)
+        env = {**env, "DEADLINES_CALDAV_PASSWORD": PASSWORD}
+        sync = [DEADLINES, "sync", url, "--user", "agent", "--as-of", AS_OF, "--db", str(work)]
+        n = f"{cases:,} cases"
+        rows = []
+        for key, label, changes in (
+            ("sync", f"sync to Radicale, {n}, first", 0),
+            ("sync-again", f"sync to Radicale, {n}, after 3 changes", 3),
+        ):
+            for number in range(changes):
+                ref = f"bench-{42 + number:05d}"
+                change = ["case", "set", ref, "--permit-expires", "2026-06-30", "--yes"]
+                run([DEADLINES, *change, "--as-of", AS_OF, "--db", str(work)], env, scratch)
+            started = time.perf_counter()
+            done = subprocess.run(
+                sync, env=env, cwd=scratch, capture_output=True, text=True, check=False
+            )
+            seconds = time.perf_counter() - started
+            if done.returncode != 0:
+                raise SystemExit(f"sync failed: {done.stderr}")
+            found = re.search(r"(\d+) requêtes", done.stderr)
+            requests = found.group(1) if found else "?"
+            row = Row(f"{key}-{cases}", f"{label} ({requests} requests)", sync)
+            row.times.append(seconds)
+            rows.append(row)
+            say(f"{row.label}: {seconds:.2f} s")
+        return rows
+    finally:
+        server.stop()
+
+
 def git(tree: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=tree, capture_output=True, text=True, check=False)
     return done.stdout.strip()
@@ -254,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="timed runs of start-up rows")
     parser.add_argument("--heavy-runs", type=int, default=3, help="timed runs of caseload rows")
     parser.add_argument("--sizes", default="300,5000", help="caseload sizes, comma-separated")
-    parser.add_argument("--only", choices=("startup", "caseload"))
+    parser.add_argument(
+        "--only", choices=("startup", "caseload", "caldav"), help="caldav: only with --only"
+    )
     parser.add_argument("--tree", type=Path, default=ROOT, help="the code to time")
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
     args = parser.parse_args(argv)
@@ -268,12 +319,18 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="deadlines-bench-") as name:
         scratch = Path(name)
-        if args.only != "caseload":
+        if args.only in {None, "startup"}:
             say("== start-up")
             group = startup_rows()
             measure(group, args.runs, 3, env, scratch)
             rows += group
-        if args.only != "startup":
+        if args.only == "caldav":
+            for cases in (int(size) for size in args.sizes.split(",")):
+                say(f"== CalDAV sync of {cases:,} cases")
+                folder = scratch / f"caldav-{cases}"
+                folder.mkdir()
+                rows += caldav_rows(cases, env, folder)
+        elif args.only != "startup":
             for cases in (int(size) for size in args.sizes.split(",")):
                 say(f"== caseload of {cases:,} cases")
                 folder = scratch / str(cases)
