@@ -27,6 +27,7 @@ from cli_options import (
     OPTION_OF_FIELD,
     AcceptUnlikely,
     AsOf,
+    Assignee,
     Check,
     Command,
     Db,
@@ -35,6 +36,7 @@ from cli_options import (
     Group,
     Info,
     Lang,
+    Mine,
     Ref,
     Remind,
     Yes,
@@ -64,7 +66,9 @@ Dates : JJ/MM/AAAA (04/03/2025 = 4 mars 2025) ou AAAA-MM-JJ (2025-03-04) ; avec
 l'heure pour une notification d'OQTF : "04/03/2025 10:30" ou 2025-03-04T10:30 (heure locale
 du territoire).
 Codes de sortie : 0 normal, 1 échéance dépassée (avec --check), 2 saisie invalide,
-3 annulé par vous. En anglais : --lang en ou DEADLINES_LANG=en.
+3 annulé par vous, 4 dossier modifié entre-temps par quelqu'un d'autre, 5 (sync) un
+événement modifié dans l'agenda a été gardé, 6 (sync) serveur injoignable.
+En anglais : --lang en ou DEADLINES_LANG=en.
 """
 
 app = typer.Typer(
@@ -181,6 +185,19 @@ def _days(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) > 3660:
         raise InputError("days.format", field="days", value=text)
     return int(text)
+
+
+def _follower(mine: bool, assignee: str | None) -> str | None:
+    """Whose cases a list shows: `--mine` (the caseworker running it), `--assignee NAME`, or
+    None for the whole team."""
+    from caseload.store import os_user
+    from caseload.team import parse_assignee
+
+    if mine and assignee is not None:
+        raise InputError("assignee.mine-and-name", field="assignee", value=os_user())
+    if mine:
+        return os_user()
+    return None if assignee is None else parse_assignee(assignee)
 
 
 def _store(
@@ -395,12 +412,17 @@ def case_add(
     entered: Entered,
     as_of: AsOf = None,
     accept_unlikely: AcceptUnlikely = False,
+    assignee: Annotated[
+        str | None,
+        typer.Option(metavar="NOM", help="Qui suit le dossier (son DEADLINES_USER)."),
+    ] = None,
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
     """Ajoute un dossier (mêmes options d'événements que compute) et affiche ses échéances."""
     from calendars.plan import parse_ref
     from caseload import store
+    from caseload.team import parse_assignee
     from deadlines.clock import case_reference
     from deadlines.engine import compute as compute_deadlines
     from deadlines.entered import build_case, parse_events
@@ -409,6 +431,7 @@ def case_add(
 
     with reported(lang):
         checked = parse_ref(ref)
+        follower = None if assignee is None else parse_assignee(assignee)
         case = build_case(entered, require_event=False)
         day, now = case_reference(as_of, case.where)
         unlikely = check_ref(checked) + check_events(parse_events(entered), day, now)
@@ -416,7 +439,7 @@ def case_add(
         # Computed before saving: a bad --as-of is an error with nothing written.
         computation = compute_deadlines(case, day, now) if case.events else None
         with creating(db, lang) as connection:
-            store.add(connection, checked, case)
+            store.add(connection, checked, case, assignee=follower)
         _say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
         if computation is not None:
             show_computation(computation, lang, "table", False)
@@ -475,7 +498,7 @@ def _save_case_change(
     after = compute_deadlines(new_case, before.as_of, before.now, record.done)
     render_moves(before, after, lang, sys.stdout)
     _confirm("Enregistrer ?", "Save?", lang, yes)
-    _, _, changes = store.update(connection, record.ref, change, None if yes else record.case)
+    _, _, changes = store.update(connection, record.ref, change, None if yes else record)
     _say(
         f"Dossier « {record.ref} » enregistré ({len(changes)} changement(s)).",
         f"Case '{record.ref}' saved ({len(changes)} change(s)).",
@@ -579,6 +602,13 @@ def case_show(
             archived = " (archivé)" if lang == "fr" else " (archived)"
             status = "" if record.status == "active" else archived
             _say(f"Dossier « {ref} »{status}", f"Case '{ref}'{status}", lang, err=False)
+            if record.assignee is not None:
+                _say(
+                    f"Suivi par : {record.assignee}",
+                    f"Assignee: {record.assignee}",
+                    lang,
+                    err=False,
+                )
         if not record.case.events:
             _say("Aucune date saisie.", "No date entered.", lang, err=False)
             return
@@ -591,6 +621,8 @@ def case_list(
     include_archived: Annotated[
         bool, typer.Option("--all", help="Avec les dossiers archivés.")
     ] = False,
+    mine: Mine = False,
+    assignee: Assignee = None,
     output_format: Format = "table",
     as_of: AsOf = None,
     lang: Lang = "fr",
@@ -603,16 +635,19 @@ def case_list(
 
     with reported(lang):
         _choice(output_format, FORMATS, "format")
+        follower = _follower(mine, assignee)
         reference = caseload_reference(as_of)
         with (
             _store(db, lang) as connection,
             progress_bar(computing(lang)) as progress,
         ):
-            rows = load_case_rows(connection, reference, include_archived, lang, progress)
+            rows = load_case_rows(
+                connection, reference, include_archived, lang, progress, assignee=follower
+            )
         if output_format == "json":
             from rendering.output import json_text
 
-            typer.echo(json_text(case_list_to_dict(rows)))
+            typer.echo(json_text(case_list_to_dict(rows, follower)))
             return
         from rendering.caseload import render_case_list
 
@@ -685,6 +720,63 @@ def case_archive(ref: Ref, lang: Lang = "fr", db: Db = None) -> None:
         _say(f"Dossier « {ref} » archivé.", f"Case '{ref}' archived.", lang)
 
 
+@case_app.command("assign", cls=Command)
+def case_assign(
+    ref: Ref,
+    name: Annotated[
+        str | None,
+        typer.Argument(metavar="[NOM]", help="Qui suit désormais le dossier (son DEADLINES_USER)."),
+    ] = None,
+    nobody: Annotated[
+        bool, typer.Option("--nobody", help="Ne confier le dossier à personne.")
+    ] = False,
+    lang: Lang = "fr",
+    db: Db = None,
+) -> None:
+    """Confie un dossier à un membre de l'équipe (ou à personne avec --nobody) ; journalisé."""
+    from caseload import store
+    from caseload.team import parse_assignee
+
+    with reported(lang):
+        if (name is None) == (not nobody):  # both, or neither
+            raise InputError("assignee.name-or-nobody", field="assignee")
+        follower = None if name is None else parse_assignee(name)
+        with _store(db, lang, writes=True) as connection:
+            changed = store.assign(connection, store.get(connection, ref), follower)
+        if not changed:
+            _say("Rien à changer.", "Nothing to change.", lang)
+        elif follower is None:
+            _say(f"Dossier « {ref} » confié à personne.", f"Case '{ref}' assigned to nobody.", lang)
+        else:
+            _say(
+                f"Dossier « {ref} » confié à {follower}.",
+                f"Case '{ref}' assigned to {follower}.",
+                lang,
+            )
+
+
+@case_app.command("history", cls=Command)
+def case_history(
+    ref: Ref, output_format: Format = "table", lang: Lang = "fr", db: Db = None
+) -> None:
+    """Qui a fait quoi dans un dossier : chaque changement, du plus ancien au plus récent."""
+    from caseload.team import history
+
+    with reported(lang):
+        _choice(output_format, FORMATS, "format")
+        with _store(db, lang) as connection:
+            changes = history(connection, ref)
+        if output_format == "json":
+            from rendering.history import history_to_dict
+            from rendering.output import json_text
+
+            typer.echo(json_text(history_to_dict(ref, changes, lang)))
+            return
+        from rendering.history import render_history
+
+        render_history(ref, changes, lang, sys.stdout)
+
+
 @case_app.command("remove", cls=Command)
 def case_remove(ref: Ref, yes: Yes = False, lang: Lang = "fr", db: Db = None) -> None:
     """Supprime un dossier et ses dates (le journal garde seulement qu'il a existé)."""
@@ -710,6 +802,8 @@ def agenda(
     days: Annotated[
         str, typer.Option(metavar="JOURS", help="Fenêtre en jours, 0 à 3660 (défaut 14).")
     ] = "14",
+    mine: Mine = False,
+    assignee: Assignee = None,
     output_format: Format = "table",
     check: Check = False,
     as_of: AsOf = None,
@@ -728,17 +822,18 @@ def agenda(
     with reported(lang):
         _choice(output_format, FORMATS, "format")
         window = _days(days)
+        follower = _follower(mine, assignee)
         reference = caseload_reference(as_of)  # a bad --as-of fails before the store is opened
         with (
             _store(db, lang) as connection,
             progress_bar(computing(lang)) as progress,
         ):
-            result = load_agenda(connection, reference, window, progress)
+            result = load_agenda(connection, reference, window, progress, assignee=follower)
         if output_format == "json":
             from caseload.agenda import agenda_to_dict
             from rendering.output import json_text
 
-            typer.echo(json_text(agenda_to_dict(result, lang)))
+            typer.echo(json_text(agenda_to_dict(result, lang, follower)))
         else:
             from rendering.caseload import render_agenda
 
@@ -882,13 +977,139 @@ def _write_stdout(chunks: Iterator[bytes]) -> int:
     return written
 
 
+@app.command(cls=Command)
+def sync(
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="Adresse de l'agenda CalDAV (la collection).")
+    ],
+    user: Annotated[
+        str | None, typer.Option(metavar="NOM", help="Identifiant sur le serveur CalDAV.")
+    ] = None,
+    password_file: Annotated[
+        str | None,
+        typer.Option(
+            "--password-file",
+            metavar="FICHIER",
+            help="Fichier dont la première ligne est le mot de passe (sinon "
+            "$DEADLINES_CALDAV_PASSWORD ; jamais sur la ligne de commande).",
+        ),
+    ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Seulement mes dossiers ($DEADLINES_USER).")
+    ] = False,
+    assignee: Annotated[
+        str | None,
+        typer.Option(metavar="NOM", help="Seulement les dossiers suivis par NOM."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Liste ce qui serait créé, modifié, supprimé ; n'envoie rien."
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Remplace aussi les événements modifiés dans l'agenda par quelqu'un."
+        ),
+    ] = False,
+    timeout: Annotated[
+        str, typer.Option(metavar="SECONDES", help="Attente maximale de chaque réponse.")
+    ] = "30",
+    remind: Remind = None,
+    info: Info = None,
+    as_of: AsOf = None,
+    lang: Lang = "fr",
+    db: Db = None,
+) -> None:
+    """Tient un agenda CalDAV (Nextcloud, Radicale…) égal aux dossiers actifs.
+
+    Une ressource par échéance et par rappel : les nouvelles sont créées, celles qui changent
+    remplacées (SEQUENCE + 1), celles qui ne s'appliquent plus (faites, archivées) supprimées ;
+    rien n'est envoyé pour le reste. Un événement modifié dans l'agenda n'est pas écrasé : il
+    est signalé (code de sortie 5) ; --force le remplace. Seuls la référence du dossier et
+    l'échéance sont envoyées.
+    """
+    import os
+    from time import monotonic
+
+    from calendars.dav import Calendar, calendar_url, is_loopback, password
+    from calendars.plan import ExportOptions, parse_reminders, stamp_from_day
+    from caseload import sync as syncing
+    from deadlines.clock import PIVOT_ZONE, caseload_reference
+    from rendering import sync as shown
+    from rendering.progress import computing, progress_bar
+
+    with reported(lang):
+        whose = _follower(mine, assignee)
+        target = calendar_url(url)
+        secret = password(user, password_file, dict(os.environ))
+        seconds = _timeout(timeout)
+        options = ExportOptions("", lang, parse_reminders(remind), info is not False)
+        reference = caseload_reference(as_of)
+        if secret is not None and not target.startswith("https:") and not is_loopback(target):
+            _say(
+                "attention : http:// sans TLS : le mot de passe et les échéances passent en "
+                "clair sur le réseau.",
+                "warning: http:// without TLS: the password and the deadlines cross the network "
+                "in clear.",
+                lang,
+            )
+        with (
+            _store(db, lang, writes=not dry_run) as connection,
+            Calendar(target, user, secret, seconds) as calendar,
+        ):
+            refs = None if whose is None else syncing.assigned(connection, whose)
+            # The URL is checked to be a calendar before the first sync sends anything to it;
+            # --force reads the server's ETags (what was edited there) before comparing.
+            if not dry_run and not syncing.is_known(connection, target):
+                calendar.check_calendar()
+            server = calendar.etags() if force else None
+            with progress_bar(computing(lang)) as progress:
+                todo = syncing.plan(
+                    connection, target, calendar.href, reference, refs, options, progress, server
+                )
+            for ref in todo.skipped:
+                typer.echo(shown.skipped_line(ref, lang), err=True)
+            if dry_run:
+                shown.render_sync_dry_run(todo, lang, sys.stdout)
+                return
+            stamp = stamp_from_day(reference(PIVOT_ZONE)[0], os.environ.get("SOURCE_DATE_EPOCH"))
+            started = monotonic()
+            with progress_bar("CalDAV") as report:
+                outcome = syncing.run(connection, todo, calendar, stamp, report=report)
+            for step in outcome.conflicts:
+                typer.echo(shown.conflict_line(step, lang), err=True)
+            typer.echo(
+                shown.done_line(todo, outcome, calendar.requests, monotonic() - started, lang),
+                err=True,
+            )
+        if outcome.conflicts:
+            raise typer.Exit(syncing.EXIT_CONFLICTS)
+
+
+def _timeout(text: str) -> float:
+    """--timeout: seconds, 1 to 600 (ASCII digits and one decimal point)."""
+    try:
+        value = float(text) if text.replace(".", "", 1).isascii() else -1.0
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 600:
+        raise InputError("sync.timeout-format", field="--timeout", value=text)
+    return value
+
+
 def _import_columns() -> str:
     """The accepted column headers, for `import --help` (from the catalogue: no import of the
     caseload at start-up; tests/caseload/test_import_excel.py checks it against the import's)."""
     from deadlines.inputs import INPUTS
 
     inputs = sorted(INPUTS, key=lambda i: (i.id != "territory", not i.is_event))
-    columns = [("ref", ("Référence", "Ref", "Dossier")), *((i.id, i.csv_aliases) for i in inputs)]
+    columns = [
+        ("ref", ("Référence", "Ref", "Dossier")),
+        *((i.id, i.csv_aliases) for i in inputs),
+        ("assignee", ("Suivi par", "Référent")),  # who follows the case (issue 17)
+    ]
     width = max(len(column) for column, _ in columns)
     lines = [f"  {column:<{width}}  {', '.join(aliases)}" for column, aliases in columns]
     # \b: click keeps the block as it is (no rewrapping, which would cut an id at its hyphen).

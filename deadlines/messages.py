@@ -368,6 +368,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "modifier.",
         "en": "Case '{value}' already exists: 'deadlines case set {value} …' changes it.",
     },
+    # --- teams (issue 17): assignees ------------------------------------------------------
+    "assignee.empty": {
+        "fr": "nom vide : indiquez qui suit le dossier (le nom de son DEADLINES_USER), ou "
+        "--nobody pour ne le confier à personne.",
+        "en": "empty name: say who follows the case (the name of their DEADLINES_USER), or "
+        "--nobody to give it to nobody.",
+    },
+    "assignee.invalid": {
+        "fr": "« {value} » n'est pas un nom : il contient un caractère de contrôle (retour à la "
+        "ligne, tabulation).",
+        "en": "'{value}' is not a name: it holds a control character (a newline, a tab).",
+    },
+    "assignee.too-long": {
+        "fr": "nom trop long (« {value}… ») : {limit} caractères au plus.",
+        "en": "name too long ('{value}…'): {limit} characters at most.",
+    },
+    "assignee.name-or-nobody": {
+        "fr": "indiquez à qui confier le dossier (NOM) ou --nobody, l'un des deux.",
+        "en": "say who takes the case (NAME) or --nobody, one of the two.",
+    },
+    "assignee.mine-and-name": {
+        "fr": "--mine et --assignee s'excluent : --mine vaut --assignee {value} (DEADLINES_USER).",
+        "en": "--mine and --assignee exclude each other: --mine means --assignee {value} "
+        "(DEADLINES_USER).",
+    },
     "event.not-in-case": {
         "fr": "Le dossier n'a pas d'événement « {value} » (à cette date).",
         "en": "The case has no '{value}' event (on that date).",
@@ -539,6 +564,92 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{option} : « {value} » : le nom de l'agenda tient sur une ligne, de 1 à {max} "
         "caractères.",
         "en": "{option}: '{value}': the calendar name is one line of 1 to {max} characters.",
+    },
+    # --- sync (CalDAV): {value} is the calendar's URL ---------------------------------------
+    "sync.url": {
+        "fr": "URL : « {value} » n'est pas l'adresse d'un agenda (http:// ou https://, avec un "
+        "serveur).",
+        "en": "URL: '{value}' is not a calendar address (http:// or https://, with a server).",
+    },
+    "sync.url-credentials": {
+        "fr": "URL : « {value} » : pas d'identifiant ni de mot de passe dans l'adresse ; "
+        "utilisez --user et --password-file ou DEADLINES_CALDAV_PASSWORD.",
+        "en": "URL: '{value}': no user name or password in the address; use --user and "
+        "--password-file or DEADLINES_CALDAV_PASSWORD.",
+    },
+    "sync.password-missing": {
+        "fr": "{option} : le mot de passe de {value} se donne par --password-file FICHIER ou "
+        "DEADLINES_CALDAV_PASSWORD, jamais sur la ligne de commande.",
+        "en": "{option}: the password of {value} is given with --password-file FILE or "
+        "DEADLINES_CALDAV_PASSWORD, never on the command line.",
+    },
+    "sync.user-missing": {
+        "fr": "{option} : indiquez l'identifiant sur le serveur (--user NOM) avec le mot de passe.",
+        "en": "{option}: give the user name on the server (--user NAME) with the password.",
+    },
+    "sync.password-file": {
+        "fr": "{option} : impossible de lire « {value} » ({reason}).",
+        "en": "{option}: cannot read '{value}' ({reason}).",
+    },
+    "sync.timeout-format": {
+        "fr": "{option} : « {value} » : un nombre de secondes entre 1 et 600.",
+        "en": "{option}: '{value}': a number of seconds from 1 to 600.",
+    },
+    "sync.refused": {
+        "fr": "{value} : connexion refusée (serveur arrêté, ou mauvais port ?).",
+        "en": "{value}: connection refused (server down, or wrong port?).",
+    },
+    "sync.timeout": {
+        "fr": "{value} : le serveur n'a pas répondu à temps (--timeout).",
+        "en": "{value}: the server did not answer in time (--timeout).",
+    },
+    "sync.unknown-host": {
+        "fr": "{value} : serveur introuvable (nom inconnu ou réseau absent).",
+        "en": "{value}: server not found (unknown name or no network).",
+    },
+    "sync.network": {
+        "fr": "{value} : erreur réseau ({reason}).",
+        "en": "{value}: network error ({reason}).",
+    },
+    "sync.dropped": {
+        "fr": "{value} : le serveur a coupé la connexion sans répondre.",
+        "en": "{value}: the server closed the connection without answering.",
+    },
+    "sync.bad-answer": {
+        "fr": "{value} : réponse du serveur illisible ({reason}).",
+        "en": "{value}: unreadable answer from the server ({reason}).",
+    },
+    "sync.tls": {
+        "fr": "{value} : connexion TLS refusée ({reason}) ; le certificat du serveur est vérifié.",
+        "en": "{value}: TLS connection refused ({reason}); the server's certificate is checked.",
+    },
+    "sync.unauthorized": {
+        "fr": "{value} : identifiant ou mot de passe refusé (401).",
+        "en": "{value}: user name or password refused (401).",
+    },
+    "sync.forbidden": {
+        "fr": "{value} : accès refusé à cet agenda (403).",
+        "en": "{value}: access to this calendar refused (403).",
+    },
+    "sync.redirect": {
+        "fr": "{value} : le serveur renvoie vers {target} ; donnez l'adresse de l'agenda lui-même.",
+        "en": "{value}: the server redirects to {target}; give the calendar's own address.",
+    },
+    "sync.not-found": {
+        "fr": "{value} : pas d'agenda à cette adresse (404) ; créez-le d'abord sur le serveur.",
+        "en": "{value}: no calendar at this address (404); create it on the server first.",
+    },
+    "sync.not-calendar": {
+        "fr": "{value} : cette adresse n'est pas un agenda CalDAV.",
+        "en": "{value}: this address is not a CalDAV calendar.",
+    },
+    "sync.status": {
+        "fr": "{value} : le serveur a répondu {status}.",
+        "en": "{value}: the server answered {status}.",
+    },
+    "sync.refused-resource": {
+        "fr": "{value} : le serveur a refusé {ref} ({status}) : {summary}.",
+        "en": "{value}: the server refused {ref} ({status}): {summary}.",
     },
     "backup.exists": {
         "fr": "{option} : « {value} » existe déjà ; choisissez un autre nom, ou --force pour le "
