@@ -901,6 +901,15 @@ _NO_IMPLICIT = {
 }
 
 
+def _done_by_event(rule: Rule, trigger: Event, view: _CaseView) -> bool:
+    """The case holds the event that fulfils the rule, or one that proves it was fulfilled
+    after this trigger (a judgment after the decision appealed)."""
+    if rule.done_by is not None and rule.done_by in view.first:
+        return True
+    closing = view.first.get(rule.closed_by) if rule.closed_by is not None else None
+    return closing is not None and closing.at >= trigger.at
+
+
 def _express_answer(
     rule: Rule, trigger: Event, events: dict[EventKind, list[Event]], view: _CaseView
 ) -> Event | None:
@@ -1073,7 +1082,7 @@ def _evaluated(case: Case) -> tuple[list[tuple[Evaluation, Brief]], tuple[Note, 
             evaluation = outcome.evaluation
             brief = outcome.brief(
                 _context_warnings(evaluation, None if safe is None else safe.due, view),
-                rule.done_by is not None and rule.done_by in view.first,
+                _done_by_event(rule, evaluation.trigger, view),
             )
             # Sorted by when it ends, then in catalogue order, then by trigger.
             end = brief.end or _SUSPENDED_LAST

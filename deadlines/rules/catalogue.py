@@ -393,6 +393,8 @@ APPEAL_IMPLICIT_REFUSAL = Rule(
     status=Status.PREVAILING,
     research="AP Q4, CA Q4",
     valid_from=CJA_FROM,
+    # A judgment of the tribunal on the case proves the appeal was filed (issue 16).
+    closed_by=EventKind.JUDGMENT_NOTIFIED,
 )
 
 APPEAL_REFUSAL = Rule(
@@ -411,6 +413,8 @@ APPEAL_REFUSAL = Rule(
     research="CA Q4",
     valid_from=CJA_FROM,
     absorbed_by=EventKind.OQTF_NOTIFIED,
+    # A judgment of the tribunal on the case proves the appeal was filed (issue 16).
+    closed_by=EventKind.JUDGMENT_NOTIFIED,
 )
 
 ADMINISTRATIVE_APPEAL = Rule(
@@ -450,6 +454,8 @@ ADMINISTRATIVE_APPEAL = Rule(
             "--recours-received. It never extends an OQTF deadline.",
         ),
     ),
+    # A judgment of the tribunal on the case proves the appeal was filed (issue 16).
+    closed_by=EventKind.JUDGMENT_NOTIFIED,
 )
 
 RENEWAL_NOTES = (
@@ -834,6 +840,8 @@ OQTF_APPEAL = Rule(
     valid_from=date(2007, 1, 1),
     extension_citation="CPC art. 642 al. 2",
     notes=(OQTF_FILING, ILLNESS_PROTECTION),
+    # A judgment of the tribunal on the case proves the appeal was filed (issue 16).
+    closed_by=EventKind.JUDGMENT_NOTIFIED,
 )
 
 VOLUNTARY_DEPARTURE = Rule(

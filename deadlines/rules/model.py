@@ -204,6 +204,9 @@ class Rule:
     absorbed_by: EventKind | None = None
     produces: EventKind | None = None  # derived event born on the due date
     done_by: EventKind | None = None  # an event that shows the action was done
+    # An event that shows, on or after the trigger, that the action was done at some point
+    # without dating it: a judgment proves the appeal was filed (no "done late" check).
+    closed_by: EventKind | None = None
     notes: tuple[Text, ...] = field(default=())
     # Citation of the extension step: CPC 642 itself for court deadlines, "by analogy" elsewhere.
     extension_citation: str = "CPC art. 642 al. 2"

@@ -162,3 +162,19 @@ def test_the_administrative_appeal_is_done_once_a_recours_is_received() -> None:
     pairs = [(K.REFUSAL_NOTIFIED, date(2025, 1, 10)), (K.RECOURS_RECEIVED, date(2025, 2, 10))]
     recours = _deadline(pairs, "administrative-appeal")
     assert recours.state.value == "done"
+
+
+def test_a_judgment_closes_the_first_instance_appeals_it_follows() -> None:
+    """A judgment proves the appeal was filed: the first-instance appeal is done, not overdue,
+    with no "done after the safe date" warning (it says nothing of when it was filed)."""
+    pairs = [
+        (K.OQTF_NOTIFIED, date(2025, 3, 3)),
+        (K.REFUSAL_NOTIFIED, date(2025, 1, 6)),
+        (K.JUDGMENT_NOTIFIED, date(2025, 6, 2)),
+    ]
+    result = compute(make_case(pairs, NEW_OQTF), AS_OF)
+    states = {d.rule.id: d.state.value for d in result.deadlines}
+    assert states["oqtf-appeal"] == states["appeal-refusal"] == "done"
+    assert states["appeal-judgment"] == "overdue"  # on AS_OF, 2026: the appeal's own deadline
+    oqtf = next(d for d in result.deadlines if d.rule.id == "oqtf-appeal")
+    assert "warning.done-after-safe" not in _keys(oqtf)
