@@ -671,8 +671,12 @@ class Export:
             if numbers:
                 rows = [_renumbered(row, numbers) for row in rows]
             connection.executemany(
-                "INSERT OR REPLACE INTO exported "
-                "(calendar, ref, events, sequences, cancelled, zones) VALUES (?, ?, ?, ?, ?, ?)",
+                # ON CONFLICT rather than INSERT OR REPLACE: the SQL PostgreSQL reads too
+                # (docs/postgres-port.md, step 1).
+                "INSERT INTO exported (calendar, ref, events, sequences, cancelled, zones) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (calendar, ref) DO UPDATE SET "
+                "events = excluded.events, sequences = excluded.sequences, "
+                "cancelled = excluded.cancelled, zones = excluded.zones",
                 [
                     (calendar, r.ref, r.events, _blob(r.sequences), _blob(r.cancelled), r.zones)
                     for r in rows
@@ -687,17 +691,21 @@ class Export:
         its first export."""
         connection, calendar = self.connection, self.calendar
         if self.adopting:
+            # Not if another calendar row already has this output and scope (UNIQUE).
             adopted = connection.execute(
-                "UPDATE OR IGNORE exported_calendars SET output = ? "
-                "WHERE id = ? AND output IS NULL",
-                (calendar.output, LEGACY),
+                "UPDATE exported_calendars SET output = ? "
+                "WHERE id = ? AND output IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                "exported_calendars AS other WHERE other.output = ? "
+                "AND other.scope = exported_calendars.scope)",
+                (calendar.output, LEGACY, calendar.output),
             )
             if adopted.rowcount == 1:
                 return LEGACY
         elif self.calendar_id is not None:
             return self.calendar_id
         connection.execute(
-            "INSERT OR IGNORE INTO exported_calendars (output, scope) VALUES (?, ?)",
+            "INSERT INTO exported_calendars (output, scope) VALUES (?, ?) "
+            "ON CONFLICT (output, scope) DO NOTHING",
             (calendar.output, calendar.scope),
         )
         (number,) = connection.execute(
@@ -728,6 +736,6 @@ class Export:
             for index, text in enumerate(texts.new, start=texts.top + 1)
         ]
         connection.executemany(
-            "INSERT OR IGNORE INTO exported_text (id, text) VALUES (?, ?)", added
+            "INSERT INTO exported_text (id, text) VALUES (?, ?) ON CONFLICT DO NOTHING", added
         )
         return numbers

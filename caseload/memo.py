@@ -416,7 +416,7 @@ def _selection(
         params.append(assignee)
     if refs is not None:
         selected = list(refs)
-        conditions.append(f"ref IN ({', '.join('?' * len(selected))})" if selected else "0")
+        conditions.append(f"ref IN ({', '.join('?' * len(selected))})" if selected else "FALSE")
         params.extend(selected)
     return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
 

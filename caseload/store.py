@@ -286,12 +286,12 @@ def insert(
     if exists(connection, ref):
         raise InputError("case.exists", field="ref", value=ref)
     stamp = _now()
-    cursor = connection.execute(
+    # RETURNING rather than lastrowid: the SQL PostgreSQL reads too (SQLite >= 3.35).
+    ((case_id,),) = connection.execute(
         f"INSERT INTO cases (ref, {', '.join(FACT_COLUMNS)}, status, created, updated, assignee) "
-        f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, 'active', ?, ?, ?)",
+        f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, 'active', ?, ?, ?) RETURNING id",
         (ref, *_fact_values(case.facts), stamp, stamp, assignee),
-    )
-    case_id = cursor.lastrowid
+    ).fetchall()  # all: the statement is then finished before the transaction commits
     _insert_events(connection, case_id, case, source)
     _log(connection, ref, "case:add", None, _summary(case))
     if assignee is not None:  # its own line, as `case assign` logs it: the history says who
@@ -441,8 +441,9 @@ def mark_done(
         check_unchanged(connection, record)
         before = done_on(connection, record, key)
         connection.execute(
-            "INSERT OR REPLACE INTO done (case_id, rule, trigger_kind, trigger_rank, on_day) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO done (case_id, rule, trigger_kind, trigger_rank, on_day) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id, rule, trigger_kind, trigger_rank) "
+            "DO UPDATE SET on_day = excluded.on_day",
             (record.id, key.rule, key.trigger, key.rank, on.isoformat()),
         )
         connection.execute("UPDATE cases SET updated = ? WHERE id = ?", (_now(), record.id))
