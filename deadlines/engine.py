@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache, lru_cache
 from operator import itemgetter
@@ -22,9 +22,9 @@ from deadlines.case import Case, Event, Facts, event_instant
 from deadlines.errors import CoverageError
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
-from deadlines.instants import HourReading, count_hours
+from deadlines.instants import HourReading, count_hours, end_of_day, hour_reading
 from deadlines.moves import MOVABLE_RULES, MOVING_EVENTS, Place, move
-from deadlines.periods import EXTENDING, HOURLY, Method, Period, count_in, shared_calendar
+from deadlines.periods import EXTENDING, Period, count_in, shared_calendar
 from deadlines.results import Evaluation, Message, Note, ReadingResult
 from deadlines.rules import all_rules
 from deadlines.rules.model import (
@@ -43,6 +43,7 @@ from deadlines.rules.model import (
     Status,
     Text,
     Variant,
+    weakest,
 )
 from deadlines.territories import Territory, same_calendar, territory
 
@@ -311,16 +312,16 @@ class _Selection:
     notes: tuple[Note, ...]  # the variants' notes, then the rule's, each once
 
 
+def _day_statuses(variants: tuple[_VariantPlan, ...]) -> tuple[Status, ...]:
+    return tuple(v.variant.status for v in variants if not v.variant.period.hours)
+
+
 def _selection(rule: Rule, variants: tuple[_VariantPlan, ...]) -> _Selection:
     variant_notes = tuple(n for v in variants for n in v.variant.notes)
     return _Selection(
         variants,
         tuple(dict.fromkeys(b for v in variants for b in v.variant.basis)),
-        max(
-            (v.variant.status for v in variants if not v.variant.period.hours),
-            key=_STATUS_RANK.__getitem__,
-            default=None,
-        ),
+        weakest(*day_statuses) if (day_statuses := _day_statuses(variants)) else None,
         tuple(dict.fromkeys((*variant_notes, *rule.notes))),
     )
 
@@ -381,7 +382,7 @@ def _plan(rule: Rule, index: int = -1) -> _Plan:
                     reading,
                     (f"{variant.id}/" if variant.id else "") + reading.id,
                     variant.basis + reading.basis,
-                    _hour_reading(reading.method),
+                    hour_reading(reading.method),
                     reading.method in EXTENDING,
                 )
                 for reading in variant.readings
@@ -409,12 +410,6 @@ def _plan(rule: Rule, index: int = -1) -> _Plan:
             for c, v in zip(conditions, rule.variants, strict=True)
         ),
     )
-
-
-def _hour_reading(method: Method) -> HourReading | None:
-    if method not in HOURLY:
-        return None
-    return HourReading.ELAPSED if method is Method.HOURS_ELAPSED else HourReading.WALL_CLOCK
 
 
 @cache
@@ -505,12 +500,6 @@ def _move_place(where: Territory, rule: Rule) -> Place:
     place = _place(where)
     disputed = place.extending[1] if len(place.extending) > 1 else None
     return Place(place.zone, place.plain[0], disputed, rule.extension_citation)
-
-
-@lru_cache(maxsize=1 << 15)
-def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    """24:00 local on `day`, i.e. 00:00 on the next day (spec §2.6), in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
 
 
 def evaluate(rule: Rule, starts: tuple[Event, ...], facts: Facts, where: Territory) -> Evaluation:
@@ -708,7 +697,7 @@ def _evaluate(
                                 start,
                                 counted_day.due,
                                 None,
-                                _end_of_day(counted_day.due, zone),
+                                end_of_day(counted_day.due, zone),
                                 calendar.with_disputed,
                                 reading.basis,
                                 steps,
@@ -726,7 +715,7 @@ def _evaluate(
     day_status = selection.day_status
     if hour_statuses:
         statuses = [*hour_statuses] if day_status is None else [day_status, *hour_statuses]
-        status = max(statuses, key=_STATUS_RANK.__getitem__)
+        status = weakest(*statuses)
     else:
         status = rule.status if day_status is None else day_status
     basis, notes, status = _with_distance(selection, distance_notes, status)
@@ -760,7 +749,7 @@ def _with_distance(
     )
     notes = tuple(dict.fromkeys((*distance_notes, *selection.notes)))
     if any(v.distance is Distance.READING for v in variants):
-        status = max(status, Status.DISPUTED, key=_STATUS_RANK.__getitem__)
+        status = weakest(status, Status.DISPUTED)
     return basis, notes, status
 
 
@@ -784,9 +773,6 @@ def _distance_note(variant: Variant, residence: Residence) -> Message:
 
 # Where a suspended deadline (no end yet) sorts: after every dated one.
 _SUSPENDED_LAST = datetime.max.replace(tzinfo=UTC)
-
-STATUS_ORDER = [Status.SETTLED, Status.PREVAILING, Status.DISPUTED, Status.OPEN]
-_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
 
 def _instant_warning(oddity: str, start: Event, instant: datetime) -> Message:

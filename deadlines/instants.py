@@ -10,11 +10,13 @@ earlier instant. Times are local to the case's territory (its IANA zone).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from deadlines.explain import Step, StepKind
+from deadlines.periods import Method
 
 OPREA = "CE 10 févr. 2006 Oprea n° 273484"
 
@@ -22,6 +24,20 @@ OPREA = "CE 10 févr. 2006 Oprea n° 273484"
 class HourReading(StrEnum):
     ELAPSED = "elapsed"
     WALL_CLOCK = "wall-clock"
+
+
+def hour_reading(method: Method) -> HourReading | None:
+    """How a reading of this method counts hours; None for a day or month reading."""
+    if method is Method.HOURS_ELAPSED:
+        return HourReading.ELAPSED
+    return HourReading.WALL_CLOCK if method is Method.HOURS_WALL_CLOCK else None
+
+
+@lru_cache(maxsize=1 << 15)
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """24:00 local on `day`, i.e. 00:00 on the next day (spec §2.6), in UTC: when a day
+    deadline is over."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ from deadlines.case import Event, Facts, event_instant
 from deadlines.errors import ParamValue
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar
-from deadlines.instants import HourReading, count_hours
-from deadlines.periods import Method, Period, count_in
+from deadlines.instants import count_hours, end_of_day, hour_reading
+from deadlines.periods import EXTENDING, Method, Period, count_in
 from deadlines.results import Evaluation, Message, Note, PendingReading, ReadingResult
-from deadlines.rules.model import EventKind, LegalAidOutcome, Rule, Status, Variant
+from deadlines.rules.model import EventKind, LegalAidOutcome, Rule, Status, Variant, weakest
 
 Track = ReadingResult | PendingReading
 Events = Mapping[EventKind, list[Event]]
@@ -220,7 +220,7 @@ def _apply(
     for track in moved(running):
         new_id = track.id if track.id not in taken else f"{track.id}+moved"
         state.tracks.append(replace(track, id=new_id))
-    state.status = _weakest(state.status, Status.DISPUTED)
+    state.status = weakest(state.status, Status.DISPUTED)
     state.warnings.append(
         Message("warning.moved-after-safe", (("event", event.kind.value), ("day", event.at)))
     )
@@ -238,13 +238,6 @@ def _running(track: Track, event: Event, place: Place) -> bool:
 
 def _too_late(event: Event) -> Message:
     return Message("warning.event-too-late", (("event", event.kind.value), ("day", event.at)))
-
-
-_RANK = {Status.SETTLED: 0, Status.PREVAILING: 1, Status.DISPUTED: 2, Status.OPEN: 3}
-
-
-def _weakest(*statuses: Status) -> Status:
-    return max(statuses, key=_RANK.__getitem__)
 
 
 # --- counting a reading again from a new start -------------------------------------------------
@@ -317,17 +310,13 @@ def _recount(track: Track, start: date, place: Place) -> ReadingResult:
         track.start,
         counted.due,
         None,
-        _end_of_day(counted.due, place.zone),
+        end_of_day(counted.due, place.zone),
         track.with_disputed_holidays,
         track.basis,
         counted.steps,
         track.period,
         track.row,
     )
-
-
-def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0, 0), zone).astimezone(UTC)
 
 
 def _restarted(
@@ -428,7 +417,7 @@ def _legal_aid_czabaj(
     for track in running:
         moved = _restarted(track, asked, day, why, params, LEGAL_AID_BASIS, place)
         state.tracks.append(replace(moved, id=f"{track.id}+legal-aid"))
-    state.status = _weakest(state.status, Status.DISPUTED)
+    state.status = weakest(state.status, Status.DISPUTED)
 
 
 def legal_aid_restart(
@@ -568,7 +557,7 @@ def _custody_effect(
             state.status = (
                 variant.status
                 if now_rows == {variant.id}
-                else _weakest(state.status, variant.status)
+                else weakest(state.status, variant.status)
             )
             state.basis.extend((CUSTODY_BASIS, *variant.basis))
             if variant.period.hours and placed.time is None:
@@ -619,11 +608,8 @@ def _new_row(
         basis = (*variant.basis, *reading.basis, CUSTODY_BASIS)
         reading_id = f"{variant.id}/{reading.id}"
         if hourly:
-            how = (
-                HourReading.ELAPSED
-                if reading.method is Method.HOURS_ELAPSED
-                else HourReading.WALL_CLOCK
-            )
+            how = hour_reading(reading.method)
+            assert how is not None  # the row's period is in hours
             counted = count_hours(instant, variant.period.hours, how, place.zone)
             results.append(
                 ReadingResult(
@@ -642,10 +628,7 @@ def _new_row(
             )
             continue
         calendars = [place.plain]
-        if (
-            reading.method in (Method.FRANC, Method.EXTENDED, Method.FRANC_DOCTRINE)
-            and place.disputed
-        ):
+        if reading.method in EXTENDING and place.disputed:
             calendars.append(place.disputed)
         for calendar in calendars:
             day = count_in(
@@ -658,7 +641,7 @@ def _new_row(
                     earliest.start,
                     day.due,
                     None,
-                    _end_of_day(day.due, place.zone),
+                    end_of_day(day.due, place.zone),
                     calendar.with_disputed,
                     basis,
                     (*lead, *day.steps),
@@ -721,7 +704,7 @@ def _motives(state: _Moving, asked: Event, events: Events, place: Place) -> None
         return replace(
             result,
             due=cap,
-            end=_end_of_day(cap, place.zone),
+            end=end_of_day(cap, place.zone),
             steps=(*result.steps, capped),
         )
 
@@ -770,13 +753,13 @@ def _items(state: _Moving, events: Events, place: Place) -> None:
                 birth,
                 id="suspended",
                 due=later,
-                end=_end_of_day(later, place.zone),
+                end=end_of_day(later, place.zone),
                 steps=(*birth.steps, step),
                 basis=(*birth.basis, ITEMS_BASIS),
             )
         )
     state.moved_by.append(asked)
-    state.status = _weakest(state.status, Status.DISPUTED)
+    state.status = weakest(state.status, Status.DISPUTED)
     state.basis.append(ITEMS_BASIS)
 
 
@@ -802,5 +785,5 @@ def _after_suspended_birth(
             again = _recount(track, later.at, place)
             state.tracks.append(replace(again, id=f"{track.id}@suspended-birth", start=later))
     state.moved_by.append(asked)
-    state.status = _weakest(state.status, Status.DISPUTED)
+    state.status = weakest(state.status, Status.DISPUTED)
     state.basis.append(ITEMS_BASIS)

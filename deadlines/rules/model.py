@@ -69,6 +69,15 @@ class Status(StrEnum):
     OPEN = "OPEN"
 
 
+STATUS_ORDER = (Status.SETTLED, Status.PREVAILING, Status.DISPUTED, Status.OPEN)
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+
+
+def weakest(*statuses: Status) -> Status:
+    """The least settled of the statuses (a deadline is as uncertain as its weakest part)."""
+    return max(statuses, key=_STATUS_RANK.__getitem__)
+
+
 class Channel(StrEnum):
     ANEF = "anef"
     COUNTER = "counter"

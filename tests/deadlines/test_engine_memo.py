@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deadlines import engine, periods
+from deadlines import engine, instants, periods
 from deadlines.case import Case, Event, Facts, make_case
 from deadlines.engine import briefs, compute, evaluate
 from deadlines.errors import CoverageError
@@ -59,7 +59,8 @@ def _forget() -> None:
     engine._outcome_cached.cache_clear()
     engine._catalogue_selection.cache_clear()
     engine._place.cache_clear()
-    engine._end_of_day.cache_clear()
+    engine._move_place.cache_clear()
+    instants.end_of_day.cache_clear()
     periods.count_in.cache_clear()
     periods.shared_calendar.cache_clear()
     for step in (
