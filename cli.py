@@ -994,13 +994,8 @@ def sync(
             "$DEADLINES_CALDAV_PASSWORD ; jamais sur la ligne de commande).",
         ),
     ] = None,
-    mine: Annotated[
-        bool, typer.Option("--mine", help="Seulement mes dossiers ($DEADLINES_USER).")
-    ] = False,
-    assignee: Annotated[
-        str | None,
-        typer.Option(metavar="NOM", help="Seulement les dossiers suivis par NOM."),
-    ] = None,
+    mine: Mine = False,
+    assignee: Assignee = None,
     dry_run: Annotated[
         bool,
         typer.Option(
