@@ -15,6 +15,7 @@ from typing import Any
 
 from typer.testing import CliRunner, Result
 
+from caseload import schema
 from cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,30 +75,17 @@ CREATE TRIGGER revision_facts AFTER UPDATE OF
 BEGIN UPDATE cases SET revision = revision + 1 WHERE id = NEW.id; END;
 DELETE FROM computed;
 DROP TABLE computed_deadlines;
-CREATE TABLE computed_deadlines (
-    case_id INTEGER NOT NULL REFERENCES computed (case_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    rule TEXT NOT NULL,
-    due INTEGER NOT NULL,
-    done_by_event INTEGER NOT NULL,
-    trigger_kind TEXT NOT NULL,
-    trigger_day INTEGER NOT NULL,
-    trigger_rank INTEGER NOT NULL,
-    trigger_derived INTEGER NOT NULL,
-    trigger_time TEXT,
-    key_trigger TEXT NOT NULL,
-    key_rank INTEGER NOT NULL,
-    due_at INTEGER,
-    latest INTEGER NOT NULL,
-    latest_at INTEGER,
-    end_at INTEGER NOT NULL,
-    latest_end_at INTEGER NOT NULL,
-    basis TEXT NOT NULL,
-    status TEXT NOT NULL,
-    warnings TEXT,
-    PRIMARY KEY (case_id, position)
-) WITHOUT ROWID;
 """
+
+
+def _v3_statement(table: str) -> str:
+    """The CREATE TABLE of `table` as schema V3 wrote it (read from the migration itself)."""
+    start = schema.V3.index(f"CREATE TABLE {table} (")
+    return schema.V3[start : schema.V3.index(") WITHOUT ROWID;", start)] + ") WITHOUT ROWID;\n"
+
+
+# The memo table as V3 made it, before V6 made its dates nullable.
+UNDO_V6 += _v3_statement("computed_deadlines")
 
 
 def case_count(db: Path) -> int:
