@@ -68,7 +68,6 @@ MOVABLE_RULES = LEGAL_AID_RULES | {"implicit-refusal"}
 # CRPA L.411-2, CJA R.421-2: a recours gracieux or hiérarchique interrupts the 2 months.
 RECOURS_RULES = frozenset({"appeal-refusal", "appeal-implicit-refusal"})
 RECOURS_BASIS = "CRPA L.411-2"
-RECOURS_SILENCE = Period(months=2)  # CRPA L.411-7, L.231-4 2°: silence for 2 months = rejection
 MOTIVES_BASIS = "CRPA L.232-4"
 MOTIVES_CAP = Period(years=1)  # CE avis 2 Oct 2025 n° 504677
 ITEMS_BASIS = "CRPA L.114-5"
@@ -454,8 +453,13 @@ def legal_aid_restart(
 
 def recours_rejection(received: Event, place: Place) -> date:
     """When silence on a recours becomes a rejection: 2 months after its receipt, never moved
-    (CRPA L.411-7, L.231-4 2°, L.114-3; rule `recours-rejection`)."""
-    return count_in(received.at, RECOURS_SILENCE, Method.BIRTH, place.plain, "").due
+    (CRPA L.411-7, L.231-4 2°, L.114-3), counted as the rule `recours-rejection` counts it (the
+    engine evaluates that rule after the appeals it moves, so its births are not yet there)."""
+    from deadlines.rules.catalogue import RECOURS_REJECTION
+
+    (silence,) = RECOURS_REJECTION.variants
+    (birth,) = silence.readings
+    return count_in(received.at, silence.period, birth.method, place.plain, "").due
 
 
 def _recours_effects(events: Events, place: Place) -> list[_Effect]:
