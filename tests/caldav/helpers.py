@@ -13,7 +13,7 @@ from typer.testing import Result
 
 from tests.caldav.servers import PASSWORD, Server
 from tests.calendars.ics_checks import read_with_vobject
-from tests.caseload.helpers import deadlines, ok
+from tests.caseload.helpers import deadlines
 
 AS_OF = ("--as-of", "2025-03-05")
 
@@ -91,27 +91,6 @@ def state(db: Path, url: str) -> dict[str, tuple[str, str, int]]:
         }
     finally:
         connection.close()
-
-
-def add_cases(db: Path) -> None:
-    """Three cases: two in an administrative phase (Paris, Réunion), one OQTF in rétention (an
-    hour deadline: timed events with a VTIMEZONE)."""
-    ok(db, "case", "add", "A1", "--filed", "15/01/2025", "--ofii-request", "01/02/2025", *AS_OF)
-    ok(db, "case", "add", "B2", "--filed", "20/01/2025", "--territory", "974", *AS_OF)
-    ok(
-        db,
-        "case",
-        "add",
-        "C3",
-        "--oqtf-notified",
-        "2025-03-04 10:30",
-        "--oqtf-decided",
-        "2025-03-01",
-        "--no-departure-period",
-        "--custody",
-        "retention",
-        *AS_OF,
-    )
 
 
 def of_case(resources: dict[str, Resource], ref: str) -> set[str]:

@@ -17,9 +17,10 @@ from icalendar import Calendar as ICalendar
 from typer.testing import Result
 
 from calendars.dav import Answer, Calendar
-from tests.caldav.helpers import AS_OF, add_cases, read_back, state, sync
+from tests.caldav.helpers import AS_OF, read_back, state, sync
 from tests.caldav.servers import Server
 from tests.caseload.helpers import ok
+from tests.caseload.test_export_sync import add_three_cases
 
 Requests = list[tuple[str, str, dict[str, str]]]
 
@@ -37,7 +38,7 @@ def _one_line(result: Result, *fragments: str) -> str:
 def test_a_wrong_password_is_401_and_nothing_is_recorded(
     db: Path, radicale: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = radicale.new_calendar()
     monkeypatch.setenv("DEADLINES_CALDAV_PASSWORD", "wrong")
     result = sync(db, radicale, url, *AS_OF, status=2)
@@ -49,7 +50,7 @@ def test_a_wrong_password_is_401_and_nothing_is_recorded(
 def test_the_password_never_comes_from_the_command_line(
     db: Path, radicale: Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = radicale.new_calendar()
     monkeypatch.delenv("DEADLINES_CALDAV_PASSWORD")
     _one_line(sync(db, radicale, url, *AS_OF, status=2), "--password-file")
@@ -63,7 +64,7 @@ def test_the_password_never_comes_from_the_command_line(
 
 
 def test_a_url_that_is_not_a_calendar(db: Path, radicale: Server) -> None:
-    add_cases(db)
+    add_three_cases(db)
     missing = f"{radicale.base}/agent/nowhere/"
     _one_line(sync(db, radicale, missing, *AS_OF, status=2), missing, "404")
 
@@ -71,7 +72,7 @@ def test_a_url_that_is_not_a_calendar(db: Path, radicale: Server) -> None:
 def test_the_server_killed_midway_then_the_next_sync_completes(
     db: Path, own_radicale: Server, requests: Requests, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = own_radicale.new_calendar()
     original = Calendar.request
     puts = [0]
@@ -107,7 +108,7 @@ def test_the_server_killed_midway_then_the_next_sync_completes(
 
 
 def test_connection_refused(db: Path, radicale: Server) -> None:
-    add_cases(db)
+    add_three_cases(db)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -125,7 +126,7 @@ def silent() -> Iterator[int]:
 
 
 def test_a_server_that_does_not_answer_times_out(db: Path, radicale: Server, silent: int) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = f"http://127.0.0.1:{silent}/agent/cal/"
     _one_line(sync(db, radicale, url, *AS_OF, "--timeout", "1", status=6), url, "à temps")
 
@@ -154,7 +155,7 @@ def failing() -> Iterator[int]:
 
 
 def test_a_server_error_is_said(db: Path, radicale: Server, failing: int) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = f"http://127.0.0.1:{failing}/agent/cal/"
     _one_line(sync(db, radicale, url, *AS_OF, status=6), url, "503")
 
@@ -162,7 +163,7 @@ def test_a_server_error_is_said(db: Path, radicale: Server, failing: int) -> Non
 def test_tls_is_verified(db: Path, radicale: Server) -> None:
     """https:// to a server that does not speak TLS: a TLS error, exit 2; and the client's
     default context checks the certificate and the host name."""
-    add_cases(db)
+    add_three_cases(db)
     url = f"https://127.0.0.1:{radicale.port}/agent/cal/"
     _one_line(sync(db, radicale, url, *AS_OF, status=2), url, "TLS")
     context = Calendar(url)._context
@@ -173,7 +174,7 @@ def test_tls_is_verified(db: Path, radicale: Server) -> None:
 def test_a_fault_mid_sync_in_english(
     db: Path, radicale: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = radicale.new_calendar()
     monkeypatch.setenv("DEADLINES_CALDAV_PASSWORD", "wrong")
     result = sync(db, radicale, url, *AS_OF, "--lang", "en", status=2)

@@ -14,9 +14,10 @@ import caldav
 import pytest
 from icalendar import Calendar
 
-from tests.caldav.helpers import AS_OF, Resource, add_cases, of_case, read_back, state, sync
+from tests.caldav.helpers import AS_OF, Resource, of_case, read_back, state, sync
 from tests.caldav.servers import PASSWORD, Server
 from tests.caseload.helpers import ok
+from tests.caseload.test_export_sync import add_three_cases
 
 Requests = list[tuple[str, str, dict[str, str]]]
 
@@ -24,7 +25,7 @@ Requests = list[tuple[str, str, dict[str, str]]]
 @pytest.fixture
 def first(db: Path, server: Server, requests: Requests) -> str:
     """Three cases, synced once to a new calendar; its URL."""
-    add_cases(db)
+    add_three_cases(db)
     url = server.new_calendar()
     sync(db, server, url, *AS_OF)
     return url
@@ -191,7 +192,7 @@ def test_force_restores_an_edited_event_the_caseload_did_not_change(
 
 
 def test_dry_run_lists_and_sends_nothing(db: Path, server: Server, requests: Requests) -> None:
-    add_cases(db)
+    add_three_cases(db)
     url = server.new_calendar()
     result = sync(db, server, url, *AS_OF, "--dry-run")
     assert requests == []
@@ -214,7 +215,7 @@ def test_dry_run_lists_and_sends_nothing(db: Path, server: Server, requests: Req
 def test_scope_mine_and_assignee(
     db: Path, server: Server, requests: Requests, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_cases(db)
+    add_three_cases(db)
     connection = sqlite3.connect(db)
     with connection:
         connection.execute("UPDATE cases SET assignee = 'alice' WHERE ref IN ('A1', 'C3')")
@@ -247,7 +248,7 @@ def test_nothing_but_the_reference_and_the_deadline_is_sent(
 ) -> None:
     """README "Privacy": the resources carry the case reference and the deadline only; not the
     caseworker's name (the assignee), nor anything of the store."""
-    add_cases(db)
+    add_three_cases(db)
     connection = sqlite3.connect(db)
     with connection:
         connection.execute("UPDATE cases SET assignee = 'Marie Dupont'")
