@@ -47,8 +47,7 @@ from deadlines.errors import DeadlinesError, InputError
 from deadlines.inputs import EVENT_INPUTS, Entered
 
 if TYPE_CHECKING:
-    import sqlite3
-
+    from caseload.database import Database
     from caseload.store import CaseRecord
     from deadlines.case import Case
     from deadlines.engine import Computation
@@ -202,7 +201,7 @@ def _follower(mine: bool, assignee: str | None) -> str | None:
 
 def _store(
     db: str | None, lang: str, writes: bool = False, create: bool = False
-) -> "AbstractContextManager[sqlite3.Connection]":
+) -> "AbstractContextManager[Database]":
     """The caseload a command works on (caseload.db.opened), telling the user on the way what
     it had to put right (a store others could read)."""
     from caseload.db import opened
@@ -228,19 +227,21 @@ def _write_file(path: Path, data: bytes | Iterator[bytes], field: str) -> int:
 
 
 @contextmanager
-def creating(db: str | None, lang: str) -> Iterator["sqlite3.Connection"]:
+def creating(db: str | None, lang: str) -> Iterator["Database"]:
     """The store of `case add` and `import`, the two commands that create one where nothing
     exists (every other command refuses a missing store: a mistyped path is not an empty
     caseload); says so when it does."""
-    from caseload.db import store_path
-
-    new = not store_path(db).exists()
     with _store(db, lang, writes=True, create=True) as connection:
-        if new:
-            path = store_path(db)
+        if connection.created and connection.dialect == "sqlite":
             _say(
-                f"Base de dossiers créée : {path} (lisible par vous seul).",
-                f"Caseload created: {path} (readable by you only).",
+                f"Base de dossiers créée : {connection.location} (lisible par vous seul).",
+                f"Caseload created: {connection.location} (readable by you only).",
+                lang,
+            )
+        elif connection.created:
+            _say(
+                f"Tables de la base de dossiers créées dans {connection.location}.",
+                f"Caseload tables created in {connection.location}.",
                 lang,
             )
         yield connection
@@ -474,7 +475,7 @@ def _confirm(question_fr: str, question_en: str, lang: str, yes: bool) -> None:
 
 
 def _save_case_change(
-    connection: "sqlite3.Connection",
+    connection: "Database",
     record: "CaseRecord",
     change: "Callable[[Case], Case]",
     as_of: str | None,
@@ -1178,10 +1179,11 @@ def backup(
     Jamais sur la base elle-même, ni sur un fichier existant sans --force.
     """
     from caseload.backup import backup as copy
-    from caseload.db import store_path
+    from caseload.database import SqliteDatabase
 
     with reported(lang), _store(db, lang) as connection:
-        pages = copy(connection, store_path(db), target, force)
+        assert isinstance(connection, SqliteDatabase)
+        pages = copy(connection, target, force)
         _say(
             f"Copie écrite : {target} ({pages} pages).",
             f"Backup written: {target} ({pages} pages).",

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from caseload.db import connect
-from caseload.store import insert, transaction
+from caseload.store import insert
 from deadlines.case import Facts, make_case
 from deadlines.errors import InputError
 from deadlines.rules.model import (
@@ -198,7 +198,7 @@ def generate(n: int, path: Path, seed: int = DEFAULT_SEED, wave2: bool = True) -
     days: list[date] = []
     connection = connect(path)
     try:
-        with transaction(connection):
+        with connection.write():
             for index in range(n):
                 territory = codes[index % len(codes)]  # every code once per len(codes) cases
                 for _ in range(MAX_DRAWS):

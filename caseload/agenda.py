@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from caseload.database import Database
 from caseload.memo import Listing, Wanted, listings
 from deadlines.clock import PIVOT_ZONE, Reference
 from deadlines.engine import Listed, State
@@ -88,7 +88,7 @@ def _since(deadline: Listed) -> date:
 
 
 def load_agenda(
-    connection: sqlite3.Connection,
+    connection: Database,
     reference: Reference,
     days: int,
     progress: Callable[[int, int], None] | None = None,

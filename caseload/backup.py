@@ -6,16 +6,18 @@ import os
 import sqlite3
 from pathlib import Path
 
+from caseload.database import SqliteDatabase
 from deadlines.errors import InputError
 
 
-def backup(connection: sqlite3.Connection, store: Path, target: Path, force: bool = False) -> int:
+def backup(database: SqliteDatabase, target: Path, force: bool = False) -> int:
     """Copy the whole database to `target` (mode 0600); the number of pages copied.
 
     Never over the store itself, nor over an existing file unless `force`. The copy is made into
     a temporary file next to the target, checked (PRAGMA integrity_check) and only then renamed:
     the target is either what it was or a complete copy that SQLite finds intact.
     """
+    store, connection = Path(database.location), database.raw
     if target.exists():
         if store.exists() and os.path.samefile(store, target):
             raise InputError("backup.same-file", field="backup", value=str(target))

@@ -3,10 +3,10 @@ means, and the rows of `case list`."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 
 from caseload.agenda import OPEN_STATES
+from caseload.database import Database
 from caseload.memo import Listing, Wanted, listings
 from deadlines.clock import Reference
 from deadlines.dates import parse_date
@@ -64,7 +64,7 @@ def case_list_to_dict(
 
 
 def load_case_rows(
-    connection: sqlite3.Connection,
+    connection: Database,
     reference: Reference,
     include_archived: bool,
     lang: str,

@@ -37,8 +37,7 @@ from deadlines.errors import DeadlinesError, InputError, ParamValue
 from deadlines.inputs import EVENT_INPUTS, FACT_INPUTS, INPUTS, Entered, Kind
 
 if TYPE_CHECKING:
-    import sqlite3
-
+    from caseload.database import Database
     from caseload.store import CaseRecord
     from deadlines.case import Case
 
@@ -350,7 +349,7 @@ def updated_case(case: Case, entered: Entered) -> Case:
 
 
 def validate(
-    connection: sqlite3.Connection | None,
+    connection: Database | None,
     table: Table,
     update: bool = False,
     accept_unlikely: bool = False,
@@ -420,7 +419,7 @@ def validate(
 
 
 def write(
-    connection: sqlite3.Connection,
+    connection: Database,
     rows: list[Row],
     encoding: str,
     progress: Callable[[int], None] | None = None,
@@ -428,10 +427,10 @@ def write(
     """All rows in one transaction: after a crash, either every case is there or none. A case
     another writer changed since it was checked (`Row.seen`) stops the import with nothing
     written (CaseChanged, exit 4): its rows were checked against the case as it was."""
-    from caseload.store import assign_within, insert, transaction, update_within
+    from caseload.store import assign_within, insert, update_within
 
     outcome = Outcome(encoding)
-    with transaction(connection):
+    with connection.write():
         for number, row in enumerate(rows, start=1):
             if row.case is not None:
                 insert(connection, row.ref, row.case, "import", row.assignee)

@@ -1,4 +1,8 @@
-"""Opening the caseload database: where it lives, its permissions, pragmas and migrations."""
+"""Opening the caseload: where it lives, its permissions, pragmas and migrations.
+
+A store is a SQLite file (the default, for a caseworker alone) or, given as a `postgresql://`
+URL, a PostgreSQL database a team shares (caseload.postgres).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from caseload.database import Database, SqliteDatabase
 from caseload.schema import LATEST, MIGRATIONS
 from deadlines.errors import InputError
 
@@ -28,6 +33,19 @@ def default_path() -> Path:
 def store_path(db: str | None) -> Path:
     """The store a command works on: --db, else $DEADLINES_DB, else the default path."""
     return Path(db) if db else default_path()
+
+
+def is_url(location: str | Path) -> bool:
+    """A PostgreSQL store: `postgresql://…` or `postgres://…` (libpq's two spellings)."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def store_location(db: str | None) -> str | Path:
+    """What a command opens: a PostgreSQL URL as given, else the SQLite file's path."""
+    location = db or os.environ.get(ENV_VAR)
+    if location and is_url(location):
+        return location
+    return store_path(db)
 
 
 def _field(db: str | None) -> str:
@@ -63,7 +81,20 @@ def _create_private(path: Path) -> None:
         aside.unlink(missing_ok=True)
 
 
-def connect(path: Path, create: bool = True, field: str = "db") -> sqlite3.Connection:
+def connect(location: str | Path, create: bool = True, field: str = "db") -> Database:
+    """The caseload at `location`, a SQLite path or a PostgreSQL URL (caseload.postgres)."""
+    if is_url(location):
+        from caseload.postgres import connect as connect_postgres
+
+        return connect_postgres(str(location), create, field)
+    path = Path(location)
+    new = not path.exists()
+    database = SqliteDatabase(_connect_sqlite(path, create, field), str(path), field)
+    database.created = new
+    return database
+
+
+def _connect_sqlite(path: Path, create: bool, field: str) -> sqlite3.Connection:
     """A connection with foreign keys, WAL and a busy timeout, at the latest schema version.
 
     `create` makes a store where nothing exists (the commands: only `case add` and `import`, see
@@ -133,40 +164,47 @@ def opened(
     create: bool = False,
     writes: bool = False,
     notify: Callable[[str, str], None] | None = None,
-) -> Iterator[sqlite3.Connection]:
-    """The caseload at `db` (None: default_path()), closed when the command is done with it;
-    `create`: made if nothing exists there (only `case add` and `import` create a store).
+) -> Iterator[Database]:
+    """The caseload at `db` (None: $DEADLINES_DB, else default_path()), closed when the command
+    is done with it; `create`: made if nothing exists there (only `case add` and `import`
+    create a store; on PostgreSQL, the schema in an empty database).
 
     A command that `writes` checks first that it can (a read-only file or medium); `connect` has
-    checked that the store is intact. A damaged page met later, by any command, is one line
-    naming the way out, never a traceback. A store that others could read (made by hand, or
-    by an older tool) is made readable by its owner only, and `notify(key, path)` says so.
+    checked that the store is intact. A damaged page, a lost server or a missing right met
+    later, by any command, is one line naming the way out, never a traceback. A SQLite store
+    that others could read (made by hand, or by an older tool) is made readable by its owner
+    only, and `notify(key, path)` says so.
 
     Closed explicitly: a sqlite3.Connection sits in a reference cycle (its statement cache), so
     dropping it does not close it while the cyclic garbage collector is off (cli.main).
     """
-    path, field = store_path(db), _field(db)
-    if writes and path.exists() and not os.access(path, os.W_OK):
-        raise InputError("db.readonly", field=field, value=str(path))
-    connection = connect(path, create, field)
+    location, field = store_location(db), _field(db)
+    writable = not isinstance(location, Path) or not location.exists()
+    if writes and not writable and not os.access(location, os.W_OK):
+        raise InputError("db.readonly", field=field, value=str(location))
+    database = connect(location, create, field)
+    if isinstance(location, Path):
+        _tighten(location, notify)
+    try:
+        yield database
+    except Exception as error:
+        if (failed := database.failure(error)) is None:
+            raise  # not the store's fault: a constraint the code should have checked is a bug
+        key, reason = failed
+        if key == "db.busy":  # a lock met outside a write transaction's wait
+            key = "db.open"
+        raise InputError(key, field=field, value=database.location, reason=reason) from None
+    finally:
+        database.close()
+
+
+def _tighten(path: Path, notify: Callable[[str, str], None] | None) -> None:
     if path.stat().st_mode & 0o077 and os.access(path, os.W_OK):
         # A caseload (connect checked it is one) is health data: its owner's only, as a new
         # store is made.
         os.chmod(path, 0o600)
         if notify is not None:
             notify("db.tightened", str(path))
-    try:
-        yield connection
-    except sqlite3.IntegrityError:
-        raise  # a constraint the code should have checked: a bug, not the user's store
-    except sqlite3.OperationalError as error:
-        if "readonly" in str(error):
-            raise InputError("db.readonly", field=field, value=str(path)) from None
-        raise InputError("db.open", field=field, value=str(path), reason=str(error)) from None
-    except sqlite3.DatabaseError as error:
-        raise InputError("db.damaged", field=field, value=str(path), reason=str(error)) from None
-    finally:
-        connection.close()
 
 
 def _journal_wal(connection: sqlite3.Connection) -> None:

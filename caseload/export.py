@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from calendars.plan import ExportOptions, PlannedEvent, Reminders, plan_listed, uid_tail
-from caseload.store import transaction
+from caseload.database import Database
 from deadlines.errors import InputError
 
 if TYPE_CHECKING:
@@ -83,9 +82,7 @@ def calendar_of(output: str, name: str | None, refs: Iterable[str] | None) -> Ca
     return CalendarKey(key, "all" if refs is None else "some")
 
 
-def _find_calendar(
-    connection: sqlite3.Connection, calendar: CalendarKey
-) -> tuple[int | None, bool]:
+def _find_calendar(connection: Database, calendar: CalendarKey) -> tuple[int | None, bool]:
     """The calendar's number (None: never exported yet), and whether this export adopts the
     state kept before schema V5 (the first export of every active case after the upgrade)."""
     found = connection.execute(
@@ -181,7 +178,7 @@ class Texts:
     meanwhile, and renumbers them if one did.
     """
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self.ids: dict[str, int] = dict(connection.execute("SELECT text, id FROM exported_text"))
         self.top = max(self.ids.values(), default=0)
         self.new: list[str] = []
@@ -342,7 +339,7 @@ class Row:
 
 
 def _read_state(
-    connection: sqlite3.Connection, calendar: int | None, refs: set[str] | None
+    connection: Database, calendar: int | None, refs: set[str] | None
 ) -> dict[str, Saved]:
     """The saved rows of `calendar` (of the cases `refs`; None: all), with the V2 rows when it
     is LEGACY (they were never anyone else's)."""
@@ -368,7 +365,7 @@ def _read_state(
     return state
 
 
-def _stored_event(connection: sqlite3.Connection, uid: str) -> PlannedEvent:
+def _stored_event(connection: Database, uid: str) -> PlannedEvent:
     row = connection.execute("SELECT event FROM exported_v2 WHERE uid = ?", (uid,)).fetchone()
     return from_json(str(row[0]))
 
@@ -413,7 +410,7 @@ def _pairs(gone: dict[int, int]) -> list[int]:
 
 
 def calendar_listings(
-    connection: sqlite3.Connection,
+    connection: Database,
     reference: Reference,
     refs: set[str] | None,
     include_info: bool,
@@ -466,7 +463,7 @@ class Export:
 
     def __init__(
         self,
-        connection: sqlite3.Connection,
+        connection: Database,
         found: list[Listing],
         selected: set[str] | None,
         options: ExportOptions,
@@ -476,13 +473,10 @@ class Export:
         self.cases = len(found)
         self.options = options
         self.calendar = calendar
-        connection.execute("BEGIN")  # the rows and the strings they refer to, as one snapshot
-        try:
+        with connection.snapshot():  # the rows and the strings they refer to
             self.calendar_id, self.adopting = _find_calendar(connection, calendar)
             self.state = _read_state(connection, self.calendar_id, selected)
             self.texts = Texts(connection)
-        finally:
-            connection.execute("COMMIT")
         self.encoder = Encoder(self.texts)
         self.counts = dict.fromkeys(COUNTS, 0)
         self.events = 0  # events written, cancellations not counted
@@ -497,7 +491,7 @@ class Export:
     @classmethod
     def start(
         cls,
-        connection: sqlite3.Connection,
+        connection: Database,
         reference: Reference,
         refs: Iterable[str] | None,
         lang: str,
@@ -664,7 +658,7 @@ class Export:
         if not self.rows and not self.adopting:
             return
         connection = self.connection
-        with transaction(connection):
+        with connection.write():
             calendar = self._calendar_row()
             numbers = self._store_texts()
             rows = self.rows

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import sys
 import zoneinfo
 from collections.abc import Callable, Container, Iterable
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from caseload.database import Cursor, Database
 from caseload.store import FACT_COLUMNS, case_from_rows, facts_from_row
 from deadlines.case import Event
 from deadlines.clock import Reference
@@ -317,7 +317,7 @@ class _Rows:
     memo: dict[int, tuple[int, str, str | None]]  # case id: revision, engine, error
 
 
-def _read(connection: sqlite3.Connection, where: str, params: list[Any]) -> _Rows:
+def _read(connection: Database, where: str, params: list[Any]) -> _Rows:
     """The selected cases, their done actions and memo headers: three queries in all."""
     subquery = f"SELECT id FROM cases {where}"
     columns = ", ".join(FACT_COLUMNS)
@@ -346,7 +346,7 @@ def _read(connection: sqlite3.Connection, where: str, params: list[Any]) -> _Row
 
 
 def _events(
-    connection: sqlite3.Connection, where: str, params: list[Any]
+    connection: Database, where: str, params: list[Any]
 ) -> dict[int, list[tuple[str, str, str | None]]]:
     events: dict[int, list[tuple[str, str, str | None]]] = {}
     for case_id, kind, day, at in connection.execute(
@@ -358,9 +358,7 @@ def _events(
     return events
 
 
-def _brief_rows(
-    connection: sqlite3.Connection, where: str, params: list[Any], wanted: Wanted
-) -> sqlite3.Cursor:
+def _brief_rows(connection: Database, where: str, params: list[Any], wanted: Wanted) -> Cursor:
     """The wanted memo rows of the selected cases (case id, then BRIEF_COLUMNS), by case, in
     their order: a cursor (a list of them all would hold ~30 MB for 10,000 cases)."""
     conditions = [f"case_id IN (SELECT id FROM cases {where})"]
@@ -422,7 +420,7 @@ def _selection(
 
 
 def listings(
-    connection: sqlite3.Connection,
+    connection: Database,
     reference: Reference,
     refs: Iterable[str] | None = None,
     include_archived: bool = False,
@@ -440,8 +438,7 @@ def listings(
     """
     where, params = _selection(refs, include_archived, assignee)
     engine = engine_fingerprint()
-    connection.execute("BEGIN")  # one snapshot: a case's revision and its events agree
-    try:
+    with connection.snapshot():  # a case's revision and its events agree
         rows = _read(connection, where, params)
         stale = {
             row[0]: row
@@ -449,8 +446,6 @@ def listings(
             if rows.memo.get(row[0], (0, ""))[:2] != (row[4], engine)
         }
         events = _events(connection, where, params) if stale else {}
-    finally:
-        connection.execute("COMMIT")
     # case id: (revision, briefs, memo error: a message key, NO_EVENTS or None)
     fresh: dict[int, tuple[int, tuple[Brief, ...], str | None]] = {}
     for done, (case_id, row) in enumerate(stale.items()):
@@ -539,16 +534,14 @@ def _compute(
 
 
 def _remember(
-    connection: sqlite3.Connection,
+    connection: Database,
     memos: dict[int, tuple[int, tuple[Brief, ...], str | None]],
     engine: str,
 ) -> None:
     """Write the new memos; a read-only or busy database only means no memo this time."""
-    from caseload.store import transaction
-
     ids = [(case_id,) for case_id in memos]
     try:
-        with transaction(connection):
+        with connection.write():
             connection.executemany("DELETE FROM computed_deadlines WHERE case_id = ?", ids)
             connection.executemany("DELETE FROM computed WHERE case_id = ?", ids)
             connection.executemany(
@@ -567,5 +560,7 @@ def _remember(
                     for position, brief in enumerate(computed)
                 ],
             )
-    except sqlite3.OperationalError:
-        pass
+    except Exception as error:
+        failed = connection.failure(error)
+        if failed is None or failed[0] == "db.damaged":
+            raise

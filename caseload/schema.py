@@ -253,5 +253,13 @@ CREATE TABLE synced (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
+# Version 9: who changed a case, as the database knows them (issue 17). On PostgreSQL the role
+# the command connected as is recorded by the server itself (caseload.schema_pg: DEFAULT
+# current_user), beside the caseworker the command names (DEADLINES_USER, which anyone can
+# set); a SQLite file has no roles, so it stays NULL there.
+V9 = """
+ALTER TABLE changes ADD COLUMN db_role TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
 LATEST = len(MIGRATIONS)

@@ -7,13 +7,11 @@ engine recomputes the deadlines on every read, so a corrected rule reaches every
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from time import monotonic
 
+from caseload.database import Database
 from deadlines.case import Case, Event, Facts, make_case
 from deadlines.engine import DeadlineKey
 from deadlines.errors import InputError
@@ -61,32 +59,7 @@ def os_user() -> str:
     return f"uid:{os.getuid()}"
 
 
-@contextmanager
-def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: all or nothing.
-
-    BEGIN IMMEDIATE takes the write lock first (another writer waits for it, up to the busy
-    timeout), so a read-modify-write inside sees no other writer's change come between."""
-    started = monotonic()
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
-            raise
-        waited = round(monotonic() - started)
-        raise InputError("db.busy", field="db", seconds=waited) from None
-    try:
-        yield connection
-    except BaseException:
-        if connection.in_transaction:  # SQLite may have rolled back already (I/O error, full)
-            connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
-
-
-def _log(
-    connection: sqlite3.Connection, ref: str, what: str, old: str | None, new: str | None
-) -> None:
+def _log(connection: Database, ref: str, what: str, old: str | None, new: str | None) -> None:
     connection.execute(
         "INSERT INTO changes (at, os_user, ref, what, old, new) VALUES (?, ?, ?, ?, ?, ?)",
         (_now(), os_user(), ref, what, old, new),
@@ -125,7 +98,7 @@ def _fact_values(facts: Facts) -> tuple[object, ...]:
     )
 
 
-def facts_from_row(row: sqlite3.Row | tuple[object, ...]) -> Facts:
+def facts_from_row(row: tuple[object, ...]) -> Facts:
     (
         territory,
         appeal_info,
@@ -181,7 +154,7 @@ def _select(where: str = "", params: tuple[object, ...] = ()) -> tuple[str, tupl
 
 
 def load(
-    connection: sqlite3.Connection,
+    connection: Database,
     refs: Iterable[str] | None = None,
     include_archived: bool = False,
 ) -> list[CaseRecord]:
@@ -237,7 +210,7 @@ def load(
     return records
 
 
-def get(connection: sqlite3.Connection, ref: str) -> CaseRecord:
+def get(connection: Database, ref: str) -> CaseRecord:
     """The case `ref` with its version, for a command that may write it back."""
     if not ref.isprintable():  # bytes that are not UTF-8, control characters: never a reference
         raise InputError("case.unknown", field="ref", value=ref)
@@ -251,7 +224,7 @@ def get(connection: sqlite3.Connection, ref: str) -> CaseRecord:
     return replace(records[0], version=seen)
 
 
-def version(connection: sqlite3.Connection, ref: str) -> Version | None:
+def version(connection: Database, ref: str) -> Version | None:
     """The case's version now (see `Version`), None when there is no such case."""
     row = connection.execute(
         "SELECT revision, (SELECT MAX(id) FROM changes WHERE changes.ref = cases.ref) "
@@ -261,14 +234,14 @@ def version(connection: sqlite3.Connection, ref: str) -> Version | None:
     return None if row is None else (int(row[0]), int(row[1] or 0))
 
 
-def check_unchanged(connection: sqlite3.Connection, record: CaseRecord) -> None:
+def check_unchanged(connection: Database, record: CaseRecord) -> None:
     """Inside a write transaction: CaseChanged (exit 4) when another writer changed or removed
     the case since `record` was read. A record read without a version is not checked."""
     if record.version is not None and version(connection, record.ref) != record.version:
         raise changed_meanwhile(connection, record.ref)
 
 
-def exists(connection: sqlite3.Connection, ref: str) -> bool:
+def exists(connection: Database, ref: str) -> bool:
     return connection.execute("SELECT 1 FROM cases WHERE ref = ?", (ref,)).fetchone() is not None
 
 
@@ -276,7 +249,7 @@ def exists(connection: sqlite3.Connection, ref: str) -> bool:
 
 
 def insert(
-    connection: sqlite3.Connection,
+    connection: Database,
     ref: str,
     case: Case,
     source: str,
@@ -298,9 +271,7 @@ def insert(
         _log(connection, ref, "assignee", None, assignee)
 
 
-def _insert_events(
-    connection: sqlite3.Connection, case_id: int | None, case: Case, source: str
-) -> None:
+def _insert_events(connection: Database, case_id: int | None, case: Case, source: str) -> None:
     connection.executemany(
         "INSERT INTO events (case_id, kind, day, time, source) VALUES (?, ?, ?, ?, ?)",
         [
@@ -316,18 +287,18 @@ def _summary(case: Case) -> str:
 
 
 def add(
-    connection: sqlite3.Connection,
+    connection: Database,
     ref: str,
     case: Case,
     source: str = "cli",
     assignee: str | None = None,
 ) -> None:
-    with transaction(connection):
+    with connection.write():
         insert(connection, ref, case, source, assignee)
 
 
 def update(
-    connection: sqlite3.Connection,
+    connection: Database,
     ref: str,
     change: Callable[[Case], Case],
     shown: CaseRecord | None = None,
@@ -339,12 +310,12 @@ def update(
     its moves and approved them (or as an import checked it); if another writer changed it
     since, nothing is saved (CaseChanged).
     The record as read, the case written, and the differences logged."""
-    with transaction(connection):
+    with connection.write():
         return update_within(connection, ref, change, shown, source)
 
 
 def update_within(
-    connection: sqlite3.Connection,
+    connection: Database,
     ref: str,
     change: Callable[[Case], Case],
     shown: CaseRecord | None = None,
@@ -375,7 +346,7 @@ class CaseChanged(InputError):
     exit_code = 4
 
 
-def changed_meanwhile(connection: sqlite3.Connection, ref: str) -> CaseChanged:
+def changed_meanwhile(connection: Database, ref: str) -> CaseChanged:
     """The error that names who changed the case last, and when (from the change log, in
     local time: the log keeps UTC)."""
     row = connection.execute(
@@ -421,7 +392,7 @@ def _event_values(case: Case) -> dict[str, str]:
     return {kind: ", ".join(sorted(v)) for kind, v in values.items()}
 
 
-def done_on(connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey) -> date | None:
+def done_on(connection: Database, record: CaseRecord, key: DeadlineKey) -> date | None:
     """The day the deadline `key` of the case was marked done, if it was."""
     row = connection.execute(
         "SELECT on_day FROM done WHERE case_id = ? AND rule = ? AND trigger_kind = ? "
@@ -431,13 +402,11 @@ def done_on(connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey
     return None if row is None else date.fromisoformat(row[0])
 
 
-def mark_done(
-    connection: sqlite3.Connection, record: CaseRecord, key: DeadlineKey, on: date
-) -> None:
+def mark_done(connection: Database, record: CaseRecord, key: DeadlineKey, on: date) -> None:
     """Mark `key` done on `on` (replacing an earlier mark: the change log keeps both days).
     CaseChanged when another writer changed the case since `record` was read: the deadline
     named was found in the case as it was then."""
-    with transaction(connection):
+    with connection.write():
         check_unchanged(connection, record)
         before = done_on(connection, record, key)
         connection.execute(
@@ -456,8 +425,8 @@ def mark_done(
         )
 
 
-def set_status(connection: sqlite3.Connection, record: CaseRecord, status: str) -> None:
-    with transaction(connection):
+def set_status(connection: Database, record: CaseRecord, status: str) -> None:
+    with connection.write():
         check_unchanged(connection, record)
         connection.execute(
             "UPDATE cases SET status = ?, updated = ? WHERE id = ?", (status, _now(), record.id)
@@ -465,16 +434,16 @@ def set_status(connection: sqlite3.Connection, record: CaseRecord, status: str) 
         _log(connection, record.ref, "status", record.status, status)
 
 
-def assign(connection: sqlite3.Connection, record: CaseRecord, assignee: str | None) -> bool:
+def assign(connection: Database, record: CaseRecord, assignee: str | None) -> bool:
     """Give the case to `assignee` (None: to nobody); False when it already was (nothing
     written, nothing logged). CaseChanged when another writer changed it since it was read:
     a hand-over decided on what the case was then is not applied to what it is now."""
-    with transaction(connection):
+    with connection.write():
         check_unchanged(connection, record)
         return assign_within(connection, record, assignee)
 
 
-def assign_within(connection: sqlite3.Connection, record: CaseRecord, assignee: str | None) -> bool:
+def assign_within(connection: Database, record: CaseRecord, assignee: str | None) -> bool:
     """`assign` inside the caller's write transaction, on `record` as read inside it (an
     import's rows: all or none)."""
     if record.assignee == assignee:
@@ -486,27 +455,17 @@ def assign_within(connection: sqlite3.Connection, record: CaseRecord, assignee: 
     return True
 
 
-def remove(connection: sqlite3.Connection, record: CaseRecord) -> None:
+def remove(connection: Database, record: CaseRecord) -> None:
     """Delete the case, its events, done marks and memo, and every line of the change log about
     it but a tombstone (its reference and when it was removed): health data must really go.
 
-    Deleted pages are overwritten with zeros (secure_delete), and the write-ahead log, which
-    still holds the old pages, is checkpointed and truncated once the deletion is committed.
-    The change log is append-only (schema triggers): the one trigger that forbids deleting from
-    it is lifted inside this transaction and put back as it was."""
-    connection.execute("PRAGMA secure_delete = ON")
-    with transaction(connection):
+    `erasing` asks the engine to overwrite what it keeps of deleted rows, where it can
+    (caseload.database); the change log is append-only but for this one transaction."""
+    with connection.erasing():
         check_unchanged(connection, record)  # asked on a case that changed meanwhile: kept
-        (guard,) = connection.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-            "AND name = 'changes_append_only_delete'"
-        ).fetchone()
-        connection.execute("DROP TRIGGER changes_append_only_delete")
-        connection.execute("DELETE FROM changes WHERE ref = ?", (record.ref,))
-        connection.execute(guard)
+        connection.delete_change_log(record.ref)
         connection.execute("DELETE FROM cases WHERE id = ?", (record.id,))
         _log(connection, record.ref, "case:remove", None, None)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _entered(event: Event) -> tuple[EventKind, date]:

@@ -30,15 +30,14 @@ is left.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from calendars.plan import ExportOptions, PlannedEvent, plan_listed
+from caseload.database import Database
 from caseload.export import calendar_listings, fingerprint, to_json
-from caseload.store import transaction
 
 if TYPE_CHECKING:
     from calendars.dav import Answer, Calendar
@@ -97,7 +96,7 @@ class Outcome:
     conflicts: list[Step] = field(default_factory=list)  # edited on the server: kept
 
 
-def assigned(connection: sqlite3.Connection, name: str) -> set[str]:
+def assigned(connection: Database, name: str) -> set[str]:
     """The active cases of caseworker `name` (schema V7 `assignee`)."""
     return {
         ref
@@ -107,7 +106,7 @@ def assigned(connection: sqlite3.Connection, name: str) -> set[str]:
     }
 
 
-def stored(connection: sqlite3.Connection, url: str) -> dict[str, Stored]:
+def stored(connection: Database, url: str) -> dict[str, Stored]:
     """The calendar's recorded resources, by UID (none before its first sync)."""
     return {
         row[0]: Stored(*row)
@@ -119,13 +118,13 @@ def stored(connection: sqlite3.Connection, url: str) -> dict[str, Stored]:
     }
 
 
-def is_known(connection: sqlite3.Connection, url: str) -> bool:
+def is_known(connection: Database, url: str) -> bool:
     found = connection.execute("SELECT 1 FROM synced_calendars WHERE url = ?", (url,))
     return found.fetchone() is not None
 
 
 def plan(
-    connection: sqlite3.Connection,
+    connection: Database,
     url: str,
     href: Callable[[str], str],
     reference: Reference,
@@ -187,7 +186,7 @@ def _write(
 
 
 def run(
-    connection: sqlite3.Connection,
+    connection: Database,
     todo: Plan,
     calendar: Calendar,
     stamp: datetime,
@@ -203,7 +202,7 @@ def run(
     outcome = Outcome()
     calendar_id = _calendar_row(connection, todo.url)
     if todo.forgotten:
-        with transaction(connection):
+        with connection.write():
             connection.executemany(
                 "DELETE FROM synced WHERE calendar = ? AND uid = ?",
                 [(calendar_id, uid) for uid in todo.forgotten],
@@ -234,7 +233,7 @@ def _send(calendar: Calendar, step: Step, stamp: datetime) -> tuple[Answer, str 
 
 
 def _record(
-    connection: sqlite3.Connection,
+    connection: Database,
     url: str,
     calendar_id: int,
     step: Step,
@@ -263,7 +262,7 @@ def _record(
             status=status,
             summary=step.summary,
         )
-    with transaction(connection):
+    with connection.write():
         if step.what == DELETED:
             connection.execute(
                 "DELETE FROM synced WHERE calendar = ? AND uid = ?", (calendar_id, step.uid)
@@ -289,8 +288,8 @@ def _record(
     outcome.done[step.what] += 1
 
 
-def _calendar_row(connection: sqlite3.Connection, url: str) -> int:
-    with transaction(connection):
+def _calendar_row(connection: Database, url: str) -> int:
+    with connection.write():
         connection.execute(
             "INSERT INTO synced_calendars (url) VALUES (?) ON CONFLICT (url) DO NOTHING", (url,)
         )

@@ -7,11 +7,11 @@ the store appends to (caseload/store.py `_log`) and nothing can rewrite (schema 
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from caseload.database import Database
 from deadlines.errors import InputError
 
 # Longer is no one's name: a pasted paragraph. A name is written into every list and the log.
@@ -44,7 +44,7 @@ class Change:
     new: str | None
 
 
-def history(connection: sqlite3.Connection, ref: str) -> list[Change]:
+def history(connection: Database, ref: str) -> list[Change]:
     """Every logged change of the case `ref`, oldest first (InputError if there is no such
     case: a removed case's history was erased with it, on purpose)."""
     from caseload.store import exists

@@ -347,6 +347,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' comes from a newer version of deadlines (schema {version}, "
         "this version knows {latest}). Update the tool; the database was not modified.",
     },
+    "db.url": {
+        "fr": "{option} : « {value} » n'est pas une adresse PostgreSQL lisible ({reason}). "
+        "Forme attendue : postgresql://utilisateur@serveur:5432/base",
+        "en": "{option}: '{value}' is not a PostgreSQL address that can be read ({reason}). "
+        "Expected: postgresql://user@host:5432/database",
+    },
+    "db.url-password": {
+        "fr": "{option} : l'adresse « {value} » contient un mot de passe, qui resterait dans "
+        "l'historique du terminal et la liste des processus. Retirez-le de l'adresse et "
+        "mettez-le dans ~/.pgpass (ou PGPASSFILE, PGPASSWORD, un fichier de service) ; rien "
+        "n'a été ouvert.",
+        "en": "{option}: the address '{value}' contains a password, which would stay in the "
+        "shell history and the process list. Take it out of the address and put it in "
+        "~/.pgpass (or PGPASSFILE, PGPASSWORD, a service file); nothing was opened.",
+    },
+    "db.not-caseload": {
+        "fr": "{option} : la base PostgreSQL « {value} » contient déjà d'autres tables qu'une "
+        "base de dossiers deadlines ; rien n'y a été écrit. Donnez une base vide, créée pour "
+        "deadlines.",
+        "en": "{option}: the PostgreSQL database '{value}' already holds tables that are not "
+        "a deadlines caseload; nothing was written into it. Give an empty database, made for "
+        "deadlines.",
+    },
+    "db.pg-missing": {
+        "fr": "{option} : la base PostgreSQL « {value} » ne contient pas encore de dossiers. "
+        "« deadlines case add », « deadlines import » ou « deadlines db copy » y créent les "
+        "tables.",
+        "en": "{option}: the PostgreSQL database '{value}' holds no caseload yet. 'deadlines "
+        "case add', 'deadlines import' or 'deadlines db copy' create its tables.",
+    },
     "case.unknown": {
         "fr": "Aucun dossier « {value} ». « deadlines case list --all » les affiche tous.",
         "en": "No case '{value}'. 'deadlines case list --all' shows them all.",
