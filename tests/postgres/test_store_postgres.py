@@ -1,0 +1,320 @@
+"""The caseload on PostgreSQL, where it differs from SQLite (issue 17): the schema is the same
+as SQLite's, table by table; what the tool refuses to open, untouched; the writer lock, its
+timeout and a writer killed while holding it; the role recorded in the change log.
+
+Everything a caseworker does runs on both engines in tests/caseload (the `db` fixture)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from caseload import schema, schema_pg, store
+from caseload.db import connect
+from caseload.postgres import shown
+from deadlines.entered import build_case
+from deadlines.errors import InputError
+from deadlines.rules.model import EventKind
+from tests.caseload.helpers import ROOT, SCRIPT, subprocess_env
+
+CASELOAD = ROOT / "caseload"
+
+
+def _run(db: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args, "--db", db],
+        env=subprocess_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _tables(url: str) -> list[str]:
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _case() -> object:
+    return build_case({EventKind.APPLICATION_FILED: ["15/01/2025"]}, require_event=False)
+
+
+# --- one schema ------------------------------------------------------------------------------
+
+_SQLITE_TYPES = {"INTEGER": {"bigint", "smallint"}, "TEXT": {"text"}, "BLOB": {"bytea"}}
+
+
+def test_the_postgresql_schema_has_every_table_and_column_of_the_sqlite_one(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    """Column by column: same names in the same order, same NOT NULL, matching types. A
+    migration added to caseload/schema.py without its twin in schema_pg fails here."""
+    connect(tmp_path / "cases.db").close()
+    connect(postgres_database).close()
+    lite = sqlite3.connect(tmp_path / "cases.db")
+    tables = [
+        name
+        for (name,) in lite.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        )
+    ]
+    assert sorted([*tables, schema_pg.VERSION_TABLE]) == _tables(postgres_database)
+    with psycopg.connect(postgres_database) as pg:
+        for table in tables:
+            sqlite_columns = [
+                (name, kind, bool(notnull or primary))
+                for _, name, kind, notnull, _, primary in lite.execute(
+                    f"PRAGMA table_info({table})"
+                )
+            ]
+            pg_columns = pg.execute(
+                "SELECT column_name, data_type, is_nullable = 'NO' FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+                (table,),
+            ).fetchall()
+            assert [c[0] for c in pg_columns] == [c[0] for c in sqlite_columns], table
+            for (name, kind, notnull), (_, pg_type, pg_notnull) in zip(
+                sqlite_columns, pg_columns, strict=True
+            ):
+                assert pg_type in _SQLITE_TYPES[kind], (table, name, pg_type)
+                assert pg_notnull == notnull, (table, name)
+    lite.close()
+    assert schema_pg.BASELINE + len(schema_pg.MIGRATIONS) == schema.LATEST
+
+
+def test_references_sort_by_bytes_whatever_the_database_locale(postgres_database: str) -> None:
+    """SQLite sorts text by bytes; a database made with a French locale would sort 'a-2'
+    before 'B-1'. The columns the tool sorts and compares are COLLATE "C"."""
+    connect(postgres_database).close()
+    with psycopg.connect(postgres_database) as pg:
+        collations = dict(
+            pg.execute(
+                "SELECT table_name || '.' || column_name, collation_name "
+                "FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND column_name IN ('ref', 'uid', 'assignee')"
+            ).fetchall()
+        )
+    assert collations and set(collations.values()) == {"C"}, collations
+
+
+def _sql_strings() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(CASELOAD.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                if any(word in text for word in ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")):
+                    found.append((path.name, text))
+    return found
+
+
+def test_no_placeholder_or_percent_sign_hides_in_an_sql_literal() -> None:
+    """caseload.postgres turns `?` into psycopg's `%s` and doubles `%`: a `?` inside a quoted
+    literal would become a parameter, so none may be there."""
+    strings = _sql_strings()
+    assert len(strings) > 40
+    for name, text in strings:
+        literals = text.split("'")[1::2]
+        assert not any("?" in literal for literal in literals), (name, text)
+
+
+# --- what is refused, untouched --------------------------------------------------------------
+
+
+def test_a_read_command_on_an_empty_database_creates_nothing(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    result = _run(postgres_database, "agenda", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "ne contient pas encore de dossiers" in result.stderr
+    assert _tables(postgres_database) == []
+
+
+def test_a_database_holding_other_tables_is_never_written_into(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    with psycopg.connect(postgres_database) as pg:
+        pg.execute("CREATE TABLE invoices (id integer)")
+    result = _run(postgres_database, "case", "add", "A-1", "--territory", "75", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "d'autres tables" in result.stderr
+    assert _tables(postgres_database) == ["invoices"]
+
+
+def test_a_database_from_a_newer_version_is_refused(postgres_database: str, tmp_path: Path) -> None:
+    connect(postgres_database).close()
+    with psycopg.connect(postgres_database) as pg:
+        pg.execute(f"UPDATE {schema_pg.VERSION_TABLE} SET version = version + 1")
+    result = _run(postgres_database, "case", "list", "--lang", "en", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert f"schema {schema.LATEST + 1}, this version knows {schema.LATEST}" in result.stderr
+
+
+def test_a_password_in_the_url_is_refused_and_never_shown(tmp_path: Path) -> None:
+    for url in (
+        "postgresql://deadlines:s3cret@127.0.0.1:1/deadlines",
+        "postgresql://deadlines@127.0.0.1:1/deadlines?password=s3cret",
+    ):
+        result = _run(url, "agenda", "--lang", "en", tmp_path=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "contains a password" in result.stderr
+        assert "s3cret" not in result.stderr + result.stdout
+        assert "s3cret" not in shown(url)
+
+
+def test_a_server_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
+    result = _run("postgresql://deadlines@127.0.0.1:1/deadlines", "agenda", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("erreur : --db : impossible d'ouvrir « postgresql://")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_role_that_may_only_read_gets_db_readonly(
+    postgres_database: str, postgres_server: object, tmp_path: Path
+) -> None:
+    """A caseworker given SELECT only (a read-only role for a supervisor) reads the agenda;
+    a write is refused with db.readonly, exit 2, nothing written."""
+    store.add(connect(postgres_database), "A-1", _case())
+    admin = postgres_database.replace("deadlines@", "postgres@", 1)
+    with psycopg.connect(admin, autocommit=True) as pg:
+        pg.execute("DROP ROLE IF EXISTS reader")
+        pg.execute("CREATE ROLE reader LOGIN PASSWORD 'reader-pass'")
+        pg.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(Path(os.environ["PGPASSFILE"]).read_text() + "*:*:*:reader:reader-pass\n")
+    passfile.chmod(0o600)
+    reader_url = postgres_database.replace("deadlines@", "reader@", 1)
+    env = {**subprocess_env(tmp_path), "PGPASSFILE": str(passfile)}
+    try:
+        listing = subprocess.run(
+            [str(SCRIPT), "case", "list", "--db", reader_url],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert listing.returncode == 0, listing.stderr
+        assert "A-1" in listing.stdout
+        adding = subprocess.run(
+            [str(SCRIPT), "case", "add", "B-1", "--territory", "75", "--db", reader_url],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert adding.returncode == 2
+        assert "lecture seule" in adding.stderr
+        assert [r.ref for r in store.load(connect(postgres_database))] == ["A-1"]
+    finally:
+        with psycopg.connect(admin, autocommit=True) as pg:
+            pg.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader")
+            pg.execute("DROP ROLE reader")
+
+
+# --- the writer lock -------------------------------------------------------------------------
+
+
+def test_a_writer_that_cannot_get_the_lock_in_time_is_told_the_caseload_is_busy(
+    postgres_database: str,
+) -> None:
+    holder = connect(postgres_database)
+    waiter = connect(postgres_database)
+    try:
+        waiter.execute("SET lock_timeout = '300ms'")  # the tool waits 10 s (LOCK_TIMEOUT)
+        with holder.write():
+            started = time.monotonic()
+            with pytest.raises(InputError) as refused:
+                store.add(waiter, "B-1", _case())
+            assert time.monotonic() - started >= 0.3
+        assert refused.value.key == "db.busy"
+        assert not waiter.in_transaction
+        store.add(waiter, "B-1", _case())  # the lock is free again: the same connection writes
+    finally:
+        holder.close()
+        waiter.close()
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from caseload import store
+    from caseload.db import connect
+    from deadlines.entered import build_case
+    from deadlines.rules.model import EventKind
+
+    connection = connect(sys.argv[1])
+    case = build_case({EventKind.APPLICATION_FILED: ["15/01/2025"]}, require_event=False)
+    with connection.write():
+        store.insert(connection, "HALF-1", case, "test")
+        print("holding", flush=True)
+        time.sleep(600)
+    """
+)
+
+
+def test_a_writer_killed_while_holding_the_lock_leaves_nothing_half_written(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    """kill -9 of a command in the middle of its write transaction: the server rolls it back
+    and frees the writer lock when the connection drops; the next command writes at once."""
+    connect(postgres_database).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, postgres_database],
+        env=subprocess_env(tmp_path),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    started = time.monotonic()
+    result = _run(
+        postgres_database, "case", "add", "NEXT-1", "--territory", "75", tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 8  # not the 10 s lock timeout: the lock was freed
+    assert [r.ref for r in store.load(connect(postgres_database))] == ["NEXT-1"]
+
+
+# --- who did it ------------------------------------------------------------------------------
+
+
+def test_the_change_log_records_the_connected_role_beside_the_caseworker(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    env = {**subprocess_env(tmp_path), "DEADLINES_USER": "Awa (bénévole)"}
+    added = subprocess.run(
+        [str(SCRIPT), "case", "add", "A-1", "--territory", "75", "--db", postgres_database],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    with psycopg.connect(postgres_database) as pg:
+        assert pg.execute("SELECT os_user, db_role FROM changes").fetchall() == [
+            ("Awa (bénévole)", "deadlines")
+        ]
+        with pytest.raises(psycopg.errors.IntegrityError, match="append-only"):
+            pg.execute("UPDATE changes SET os_user = 'someone else'")
