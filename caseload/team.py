@@ -42,6 +42,7 @@ class Change:
     # "assignee", "case:remove" (the tombstone of an earlier case under the same reference)
     old: str | None
     new: str | None
+    role: str | None = None  # the PostgreSQL role the command connected as (None on SQLite)
 
 
 def history(connection: Database, ref: str) -> list[Change]:
@@ -52,6 +53,6 @@ def history(connection: Database, ref: str) -> list[Change]:
     if not ref.isprintable() or not exists(connection, ref):
         raise InputError("case.unknown", field="ref", value=ref)
     rows = connection.execute(
-        "SELECT at, os_user, what, old, new FROM changes WHERE ref = ? ORDER BY id", (ref,)
+        "SELECT at, os_user, what, old, new, db_role FROM changes WHERE ref = ? ORDER BY id", (ref,)
     ).fetchall()
     return [Change(datetime.fromisoformat(at), *rest) for at, *rest in rows]

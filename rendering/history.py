@@ -119,7 +119,9 @@ def describe(change: Change, lang: str) -> str:
 # key: `case:add`, `event:KIND`, `fact:COLUMN`, `done:RULE/TRIGGER/RANK`, `status`, `assignee`),
 # `field` (the event, fact or rule it names, else null), `old` and `new` (as stored: ISO days,
 # 0/1, null for none) and `text` (the change in words, in the chosen language).
-HISTORY_SCHEMA = 1
+# Schema 2 (issue 17, PostgreSQL): `db_role`, the database role the command connected as, which
+# the server records itself (null on SQLite, and for lines copied from a SQLite caseload).
+HISTORY_SCHEMA = 2
 
 
 def history_to_dict(ref: str, changes: Sequence[Change], lang: str) -> dict[str, object]:
@@ -131,6 +133,7 @@ def history_to_dict(ref: str, changes: Sequence[Change], lang: str) -> dict[str,
             {
                 "at": change.at.astimezone().isoformat(timespec="seconds"),
                 "who": change.who,
+                "db_role": change.role,
                 "what": change.what,
                 "field": _subject(change, lang)[1],
                 "old": change.old,
@@ -142,6 +145,13 @@ def history_to_dict(ref: str, changes: Sequence[Change], lang: str) -> dict[str,
     }
 
 
+def _who(change: Change, fr: bool) -> str:
+    """The caseworker, and the database role when it says something more (PostgreSQL)."""
+    if change.role is None or change.role == change.who:
+        return change.who
+    return f"{change.who} [base : {change.role}]" if fr else f"{change.who} [db: {change.role}]"
+
+
 def render_history(ref: str, changes: Sequence[Change], lang: str, out: TextIO) -> None:
     """The table: when, who, what changed (before → after); one block per change when the
     terminal is too narrow for it."""
@@ -149,7 +159,7 @@ def render_history(ref: str, changes: Sequence[Change], lang: str, out: TextIO) 
     out.write(f"Historique du dossier « {ref} »\n" if fr else f"History of case '{ref}'\n")
     headers = ("Quand", "Qui", "Changement") if fr else ("When", "Who", "Change")
     columns = [Column(headers[0]), Column(headers[1]), Column(headers[2], floor=30)]
-    cells = [(_when(c), c.who, describe(c, lang)) for c in changes]
+    cells = [(_when(c), _who(c, fr), describe(c, lang)) for c in changes]
     width = terminal_width(out)
     widths = fit(columns, cells, width)
     if widths is not None:

@@ -197,7 +197,8 @@ def test_history_lists_exactly_the_commands_run(db: Path) -> None:
     ok(db, "case", "assign", "H-1", "bob", who="bob")
     ok(db, "case", "archive", "H-1")
     doc = as_json(db, "case", "history", "H-1")
-    assert doc["schema"] == 1 and doc["ref"] == "H-1"
+    assert doc["schema"] == 2 and doc["ref"] == "H-1"
+    assert {c["db_role"] for c in doc["changes"]} == {None}  # a SQLite file has no roles
     assert [(c["who"], c["what"], c["old"], c["new"]) for c in doc["changes"]] == [
         ("alice", "case:add", None, "territory=75; application-filed=2025-01-15"),
         ("alice", "assignee", None, "alice"),

@@ -7,6 +7,7 @@ Everything a caseworker does runs on both engines in tests/caseload (the `db` fi
 from __future__ import annotations
 
 import ast
+import json
 import os
 import signal
 import sqlite3
@@ -318,3 +319,15 @@ def test_the_change_log_records_the_connected_role_beside_the_caseworker(
         ]
         with pytest.raises(psycopg.errors.IntegrityError, match="append-only"):
             pg.execute("UPDATE changes SET os_user = 'someone else'")
+    shown_history = subprocess.run(
+        [str(SCRIPT), "case", "history", "A-1", "--db", postgres_database, "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert [(c["who"], c["db_role"]) for c in json.loads(shown_history.stdout)["changes"]] == [
+        ("Awa (bénévole)", "deadlines")
+    ]
+    table = _run(postgres_database, "case", "history", "A-1", tmp_path=tmp_path).stdout
+    assert "Awa (bénévole) [base : deadlines]" in " ".join(table.split())
