@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -185,46 +186,104 @@ def test_a_server_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_a_role_that_may_only_read_gets_db_readonly(
-    postgres_database: str, postgres_server: object, tmp_path: Path
-) -> None:
-    """A caseworker given SELECT only (a read-only role for a supervisor) reads the agenda;
-    a write is refused with db.readonly, exit 2, nothing written."""
-    store.add(connect(postgres_database), "A-1", _case())
-    admin = postgres_database.replace("deadlines@", "postgres@", 1)
-    with psycopg.connect(admin, autocommit=True) as pg:
-        pg.execute("DROP ROLE IF EXISTS reader")
-        pg.execute("CREATE ROLE reader LOGIN PASSWORD 'reader-pass'")
-        pg.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
-    passfile = tmp_path / "pgpass"
-    passfile.write_text(Path(os.environ["PGPASSFILE"]).read_text() + "*:*:*:reader:reader-pass\n")
-    passfile.chmod(0o600)
-    reader_url = postgres_database.replace("deadlines@", "reader@", 1)
-    env = {**subprocess_env(tmp_path), "PGPASSFILE": str(passfile)}
+@pytest.fixture
+def roles(postgres_database: str, tmp_path: Path) -> Iterator[Roles]:
+    """Login roles made by the superuser for one test, with their passwords in a PGPASSFILE of
+    their own; dropped afterwards (roles belong to the whole server, not to the database)."""
+    made = Roles(postgres_database, tmp_path)
     try:
-        listing = subprocess.run(
-            [str(SCRIPT), "case", "list", "--db", reader_url],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert listing.returncode == 0, listing.stderr
-        assert "A-1" in listing.stdout
-        adding = subprocess.run(
-            [str(SCRIPT), "case", "add", "B-1", "--territory", "75", "--db", reader_url],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert adding.returncode == 2
-        assert "lecture seule" in adding.stderr
-        assert [r.ref for r in store.load(connect(postgres_database))] == ["A-1"]
+        yield made
     finally:
-        with psycopg.connect(admin, autocommit=True) as pg:
-            pg.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader")
-            pg.execute("DROP ROLE reader")
+        made.drop()
+
+
+class Roles:
+    def __init__(self, url: str, tmp_path: Path) -> None:
+        self.url = url
+        self.admin = url.replace("deadlines@", "postgres@", 1)
+        self.passfile = tmp_path / "pgpass"
+        self.passfile.write_text(Path(os.environ["PGPASSFILE"]).read_text())
+        self.passfile.chmod(0o600)
+        self.tmp_path = tmp_path
+        self.names: list[str] = []
+
+    def make(self, name: str, *sql: str) -> str:
+        """A role `name` (its SQL run by the superuser: LOGIN, IN ROLE…); its URL."""
+        with psycopg.connect(self.admin, autocommit=True) as pg:
+            for statement in sql:
+                pg.execute(statement)
+        self.names.insert(0, name)
+        with self.passfile.open("a") as passwords:
+            passwords.write(f"*:*:*:{name}:{name}-password\n")
+        return self.url.replace("deadlines@", f"{name}@", 1)
+
+    def run(self, url: str, *args: str, user: str = "someone") -> subprocess.CompletedProcess[str]:
+        env = {
+            **subprocess_env(self.tmp_path),
+            "PGPASSFILE": str(self.passfile),
+            "DEADLINES_USER": user,
+        }
+        return subprocess.run(
+            [str(SCRIPT), *args, "--db", url],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    def drop(self) -> None:
+        with psycopg.connect(self.admin, autocommit=True) as pg:
+            for name in self.names:
+                pg.execute(f"DROP OWNED BY {name}")  # its grants, in this database
+                pg.execute(f"DROP ROLE {name}")
+
+
+def test_the_team_set_up_of_the_readme_works(roles: Roles) -> None:
+    """README "A shared store on PostgreSQL": the owner makes the tables and grants them to a
+    team role; a caseworker's own login role then does everything a caseworker does, and the
+    change log names that role."""
+    owner = roles.url  # the per-test database is owned by the role `deadlines`
+    assert roles.run(owner, "case", "add", "P-1", "--territory", "93").returncode == 0
+    roles.make("team_t", "CREATE ROLE team_t NOLOGIN")
+    amina = roles.make(
+        "amina_t", "CREATE ROLE amina_t LOGIN PASSWORD 'amina_t-password' IN ROLE team_t"
+    )
+    with psycopg.connect(owner, autocommit=True) as pg:  # the README's two grants, as the owner
+        pg.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO team_t")
+        pg.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO team_t")
+    for args in (
+        ("case", "add", "P-2", "--territory", "75", "--refusal-notified", "03/11/2026"),
+        ("case", "set", "P-1", "--filed", "05/10/2026", "--yes"),
+        ("case", "assign", "P-1", "amina"),
+        ("agenda", "--mine"),
+        ("case", "list"),
+        ("export", "-o", str(roles.tmp_path / "team.ics")),
+        ("case", "remove", "P-2", "--yes"),
+    ):
+        result = roles.run(amina, *args, user="amina")
+        assert result.returncode == 0, (args, result.stderr)
+    history = json.loads(roles.run(amina, "case", "history", "P-1", "--format", "json").stdout)
+    assert [(c["who"], c["db_role"]) for c in history["changes"]][-2:] == [
+        ("amina", "amina_t"),
+        ("amina", "amina_t"),
+    ]
+
+
+def test_a_role_that_may_only_read_gets_db_readonly(postgres_database: str, roles: Roles) -> None:
+    """A caseworker given SELECT only (a supervisor) reads the lists; a write is refused with
+    db.readonly, exit 2, nothing written."""
+    store.add(connect(postgres_database), "A-1", _case())
+    reader = roles.make("reader_t", "CREATE ROLE reader_t LOGIN PASSWORD 'reader_t-password'")
+    with psycopg.connect(postgres_database, autocommit=True) as pg:
+        pg.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader_t")
+    listing = roles.run(reader, "case", "list")
+    assert listing.returncode == 0, listing.stderr
+    assert "A-1" in listing.stdout
+    adding = roles.run(reader, "case", "add", "B-1", "--territory", "75")
+    assert adding.returncode == 2
+    assert "lecture seule" in adding.stderr
+    assert [r.ref for r in store.load(connect(postgres_database))] == ["A-1"]
 
 
 # --- the writer lock -------------------------------------------------------------------------
