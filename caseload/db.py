@@ -48,6 +48,22 @@ def store_location(db: str | None) -> str | Path:
     return store_path(db)
 
 
+def store_exists(db: str | None) -> bool:
+    """Whether a caseload is there already: a SQLite file, or the tables in a PostgreSQL
+    database (which the tool makes in an empty one). `import` checks a file against no store
+    at all, so that a file with errors creates none."""
+    location = store_location(db)
+    if isinstance(location, Path):
+        return location.exists()
+    try:
+        connect(location, create=False, field=_field(db)).close()
+    except InputError as error:
+        if error.key == "db.pg-missing":
+            return False
+        raise
+    return True
+
+
 def _field(db: str | None) -> str:
     """Where the store's path came from, for the error that names it."""
     if db:

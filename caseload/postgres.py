@@ -154,12 +154,15 @@ def connect(url: str, create: bool, field: str) -> PostgresDatabase:
 
 def _version(database: PostgresDatabase, create: bool) -> int:
     """The schema version (0: an empty database), or InputError when the tool must not go on."""
-    (table,) = database.execute("SELECT to_regclass(?)", (schema_pg.VERSION_TABLE,)).fetchone()
-    if table is None:
-        (others,) = database.execute(
-            "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-        ).fetchone()
-        if others:  # someone else's tables: never write a caseload among them
+    # One statement, so one snapshot: another command creating the tables at this moment is
+    # seen either whole or not at all (never its tables without its version table).
+    (ours, tables) = database.execute(
+        "SELECT count(*) FILTER (WHERE tablename = ?), count(*) FROM pg_catalog.pg_tables "
+        "WHERE schemaname = current_schema()",
+        (schema_pg.VERSION_TABLE,),
+    ).fetchone()
+    if not ours:
+        if tables:  # someone else's tables: never write a caseload among them
             raise InputError("db.not-caseload", field=database.field, value=database.location)
         if not create:
             raise InputError("db.pg-missing", field=database.field, value=database.location)
