@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from caseload.db import connect
-from tests.caseload.helpers import as_json, deadlines, ok
+from tests.caseload.helpers import as_json, create_store, deadlines, ok
 
 CERTIFICATE = "Envoyer le certificat médical à l'OFII"
 
@@ -97,7 +96,7 @@ def test_check_exits_1_only_when_something_is_overdue(caseload: Path) -> None:
 
 
 def test_an_empty_caseload_has_an_empty_agenda(db: Path) -> None:
-    connect(db).close()  # a store without cases (`case add` or `import` create one)
+    create_store(db)  # a store without cases (`case add` or `import` create one)
     assert "Rien à faire." in ok(db, "agenda", "--check").stdout
     assert as_json(db, "agenda")["rows"] == []
 

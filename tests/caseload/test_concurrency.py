@@ -3,24 +3,19 @@ every change, and the change log says what the data is."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from pathlib import Path
 
 from caseload import store
-from caseload.db import connect
 from deadlines.entered import build_case
-from tests.caseload.helpers import SCRIPT, subprocess_env
+from tests.caseload.helpers import SCRIPT, connected, dump, rows, subprocess_env
 
 WRITERS = 8
 
 
 def _add_shared(db: Path) -> None:
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         store.add(connection, "shared", build_case({"application-filed": "2025-01-15"}))
-    finally:
-        connection.close()
 
 
 def _run_all(db: Path, tmp_path: Path, commands: list[list[str]]) -> list[subprocess.Popen[str]]:
@@ -41,14 +36,8 @@ def _run_all(db: Path, tmp_path: Path, commands: list[list[str]]) -> list[subpro
 
 
 def _logged_requests(db: Path) -> list[str]:
-    connection = sqlite3.connect(db)
-    try:
-        rows = connection.execute(
-            "SELECT new FROM changes WHERE what = 'event:college-request' ORDER BY id"
-        ).fetchall()
-    finally:
-        connection.close()
-    return [row[0] for row in rows]
+    logged = rows(db, "SELECT new FROM changes WHERE what = 'event:college-request' ORDER BY id")
+    return [row[0] for row in logged]
 
 
 def test_eight_processes_adding_requests_to_one_case_keep_all_eight(
@@ -60,11 +49,8 @@ def test_eight_processes_adding_requests_to_one_case_keep_all_eight(
     processes = _run_all(db, tmp_path, commands)
     for process in processes:
         assert process.returncode == 0, process.stderr.read() if process.stderr else ""
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         record = store.get(connection, "shared")
-    finally:
-        connection.close()
     kept = sorted(e.at.isoformat() for e in record.case.events if e.kind.value == "college-request")
     assert kept == days
     # The log's last value is the data: every change it lists is in the case.
@@ -81,11 +67,8 @@ def test_concurrent_changes_of_different_fields_are_all_kept(db: Path, tmp_path:
     ]
     processes = _run_all(db, tmp_path, commands)
     assert [p.returncode for p in processes] == [0, 0, 0, 0]
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         case = store.get(connection, "shared").case
-    finally:
-        connection.close()
     kinds = {e.kind.value for e in case.events}
     assert {"certificate-available", "ofii-request", "permit-expires"} <= kinds
     assert case.facts.territory == "93"
@@ -93,12 +76,10 @@ def test_concurrent_changes_of_different_fields_are_all_kept(db: Path, tmp_path:
 
 def test_an_answer_given_on_a_case_changed_meanwhile_saves_nothing(db: Path) -> None:
     _add_shared(db)
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         shown = store.get(connection, "shared")
         store.update(connection, "shared", lambda case: store.with_events(case, case.facts, []))
-        other = connect(db)
-        try:
+        with connected(db) as other:
             # Another caseworker adds a request after the first one was shown the case.
             store.update(
                 other,
@@ -107,9 +88,7 @@ def test_an_answer_given_on_a_case_changed_meanwhile_saves_nothing(db: Path) -> 
                     {"application-filed": "2025-01-15", "ofii-request": "2025-02-01"}
                 ),
             )
-        finally:
-            other.close()
-        before = list(connection.iterdump())
+        before = dump(db)
         try:
             store.update(connection, "shared", lambda case: case, shown=shown)
         except store.CaseChanged as error:
@@ -117,6 +96,5 @@ def test_an_answer_given_on_a_case_changed_meanwhile_saves_nothing(db: Path) -> 
             assert error.params["value"] == "shared"
         else:
             raise AssertionError("a stale answer was saved")
-        assert list(connection.iterdump()) == before
-    finally:
-        connection.close()
+        assert dump(db) == before
+        assert not connection.in_transaction

@@ -14,19 +14,20 @@ import stat
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from caseload import memo, store
 from caseload.agenda import may_show
-from caseload.db import connect
 from caseload.memo import brief_from_row, brief_row, listings
 from deadlines.case import Case, Facts, make_case
 from deadlines.engine import DeadlineKey, Listed, briefs, compute
 from deadlines.errors import CoverageError
 from deadlines.rules import rule_by_id
 from deadlines.rules.model import EventKind
+from tests.caseload.helpers import connected
 from tests.golden.loader import RuleCase
 from tests.golden.test_golden import RULE_CASES, _facts
 
@@ -63,13 +64,14 @@ def _slug(example: RuleCase) -> str:
 GOLDEN = _golden_cases()
 
 
+# The store as the commands open it (caseload.database.Database, on either backend).
+Connection = Any
+
+
 @pytest.fixture
-def connection(db: Path) -> Iterator[sqlite3.Connection]:
-    opened = connect(db)
-    try:
+def connection(db: Path) -> Iterator[Connection]:
+    with connected(db) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def _expected(case: Case, reference: memo.Reference) -> tuple[Listed, ...]:
@@ -77,7 +79,7 @@ def _expected(case: Case, reference: memo.Reference) -> tuple[Listed, ...]:
     return tuple(d.listed for d in compute(case, as_of, now).deadlines)
 
 
-def _memo_rows(connection: sqlite3.Connection) -> int:
+def _memo_rows(connection: Connection) -> int:
     return int(connection.execute("SELECT count(*) FROM computed").fetchone()[0])
 
 
@@ -87,7 +89,7 @@ def test_there_are_golden_cases_to_check() -> None:
 
 @pytest.mark.parametrize("reference", [_fixed, _at_noon], ids=["day", "instant"])
 def test_every_golden_case_listed_cold_and_warm_is_what_the_engine_computes(
-    connection: sqlite3.Connection, reference: memo.Reference
+    connection: Connection, reference: memo.Reference
 ) -> None:
     for ref, case in GOLDEN:
         store.add(connection, ref, case)
@@ -112,7 +114,7 @@ def test_a_brief_row_reads_back_equal_for_every_golden_case() -> None:
 
 
 def test_the_warm_path_does_not_run_the_engine(
-    connection: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+    connection: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for ref, case in GOLDEN[:5]:
         store.add(connection, ref, case)
@@ -132,13 +134,13 @@ def _case(*events: tuple[EventKind, date], where: str = "75") -> Case:
 FILED = (EventKind.APPLICATION_FILED, date(2025, 10, 6))
 
 
-def _due_days(connection: sqlite3.Connection) -> dict[str, date]:
+def _due_days(connection: Connection) -> dict[str, date]:
     (listing,) = listings(connection, _fixed)
     return {d.rule.id: d.due for d in listing.deadlines}
 
 
 def test_an_event_changed_through_the_store_is_computed_again(
-    connection: sqlite3.Connection,
+    connection: Connection,
 ) -> None:
     store.add(connection, "A", _case(FILED))
     before = _due_days(connection)
@@ -178,7 +180,7 @@ def _engine_runs(monkeypatch: pytest.MonkeyPatch) -> list[Case]:
     ids=["event-updated", "event-inserted", "event-deleted", "territory", "fact"],
 )
 def test_any_write_to_a_case_even_by_hand_in_sql_makes_its_memo_stale(
-    connection: sqlite3.Connection, sql: str, monkeypatch: pytest.MonkeyPatch
+    connection: Connection, sql: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.add(connection, "A", _case(FILED, (EventKind.OFII_REQUEST, date(2025, 11, 3))))
     listings(connection, _fixed)
@@ -193,7 +195,7 @@ def test_any_write_to_a_case_even_by_hand_in_sql_makes_its_memo_stale(
 
 
 def test_another_engine_computes_every_case_again(
-    connection: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+    connection: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.add(connection, "A", _case(FILED))
     listings(connection, _fixed)
@@ -228,7 +230,7 @@ def test_the_fingerprint_changes_when_a_file_of_the_engine_changes(
         memo.engine_fingerprint.cache_clear()
 
 
-def test_done_marks_apply_on_the_memo_path(connection: sqlite3.Connection) -> None:
+def test_done_marks_apply_on_the_memo_path(connection: Connection) -> None:
     store.add(connection, "A", _case(FILED))
     record = store.get(connection, "A")
     key = DeadlineKey("certificate", "certificate-available", 0)
@@ -243,7 +245,7 @@ def test_done_marks_apply_on_the_memo_path(connection: sqlite3.Connection) -> No
 
 
 def test_a_case_out_of_the_holiday_data_is_remembered_as_an_error(
-    connection: sqlite3.Connection,
+    connection: Connection,
 ) -> None:
     # Filed in November 2050: the implicit refusal falls in 2051, past the holiday data.
     case = _case((EventKind.APPLICATION_FILED, date(2050, 11, 6)))
@@ -259,13 +261,16 @@ def test_a_case_out_of_the_holiday_data_is_remembered_as_an_error(
         assert found["EMPTY"].error is None
 
 
+@pytest.mark.sqlite_only  # a file its owner may only read, opened read-only by SQLite
 def test_a_read_only_database_is_listed_without_writing_a_memo(db: Path) -> None:
-    connection = connect(db)
-    store.add(connection, "A", _case(FILED))
-    connection.close()
+    with connected(db) as connection:
+        store.add(connection, "A", _case(FILED))
     os.chmod(db, stat.S_IRUSR)
     try:
-        uri = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+        from caseload.database import SqliteDatabase
+
+        raw = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+        uri = SqliteDatabase(raw, str(db), "db")
         try:
             (listing,) = listings(uri, _fixed)
             assert listing.deadlines == _expected(_case(FILED), _fixed)
@@ -276,7 +281,7 @@ def test_a_read_only_database_is_listed_without_writing_a_memo(db: Path) -> None
         os.chmod(db, stat.S_IRUSR | stat.S_IWUSR)
 
 
-def test_the_agenda_filter_reads_only_what_it_may_show(connection: sqlite3.Connection) -> None:
+def test_the_agenda_filter_reads_only_what_it_may_show(connection: Connection) -> None:
     """The same briefs whether the filter runs in SQL (memo read) or in memory (cases the
     engine has just computed)."""
     for ref, case in GOLDEN:
@@ -303,10 +308,9 @@ def test_the_agenda_filter_reads_only_what_it_may_show(connection: sqlite3.Conne
 def test_case_list_names_a_case_it_cannot_compute_instead_of_failing(db: Path) -> None:
     from tests.caseload.helpers import as_json, ok
 
-    connection = connect(db)
-    store.add(connection, "FAR", _case((EventKind.APPLICATION_FILED, date(2050, 11, 6))))
-    store.add(connection, "NEAR", _case(FILED))
-    connection.close()
+    with connected(db) as connection:
+        store.add(connection, "FAR", _case((EventKind.APPLICATION_FILED, date(2050, 11, 6))))
+        store.add(connection, "NEAR", _case(FILED))
     for _ in range(2):  # cold, then from the memo
         cases = {c["ref"]: c for c in as_json(db, "case", "list", "--as-of", "15/01/2026")["cases"]}
         assert cases["FAR"]["error"] == "coverage.year"
@@ -317,7 +321,7 @@ def test_case_list_names_a_case_it_cannot_compute_instead_of_failing(db: Path) -
         assert "non calculé" in table and "deadlines case show FAR" in table
 
 
-def test_listings_report_the_cases_they_compute(connection: sqlite3.Connection) -> None:
+def test_listings_report_the_cases_they_compute(connection: Connection) -> None:
     for ref, case in GOLDEN[:250]:
         store.add(connection, ref, case)
     heard: list[tuple[int, int]] = []

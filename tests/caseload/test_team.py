@@ -12,23 +12,19 @@ from pathlib import Path
 import pytest
 
 from caseload import store
-from caseload.db import connect
 from caseload.team import history
 from deadlines.engine import DeadlineKey
 from deadlines.entered import build_case
 from deadlines.rules.model import EventKind
-from tests.caseload.helpers import SCRIPT, dump, rows, subprocess_env
+from tests.caseload.helpers import SCRIPT, connected, dump, rows, subprocess_env
 
 AS_OF = ("--as-of", "2025-04-01")
 
 
 def _add(db: Path, ref: str = "T-1", assignee: str | None = None) -> None:
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         case = build_case({"application-filed": "2025-01-15"})
         store.add(connection, ref, case, assignee=assignee)
-    finally:
-        connection.close()
 
 
 def _as(monkeypatch: pytest.MonkeyPatch, who: str) -> None:
@@ -41,8 +37,7 @@ def _as(monkeypatch: pytest.MonkeyPatch, who: str) -> None:
 def test_an_assignee_is_stored_read_and_logged(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _as(monkeypatch, "alice")
     _add(db, assignee="alice")
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         record = store.get(connection, "T-1")
         assert record.assignee == "alice"
         _as(monkeypatch, "bob")
@@ -52,8 +47,6 @@ def test_an_assignee_is_stored_read_and_logged(db: Path, monkeypatch: pytest.Mon
         store.assign(connection, store.get(connection, "T-1"), None)
         assert store.get(connection, "T-1").assignee is None
         log = [(c.who, c.what, c.old, c.new) for c in history(connection, "T-1")]
-    finally:
-        connection.close()
     assert log == [
         ("alice", "case:add", None, "territory=75; application-filed=2025-01-15"),
         ("alice", "assignee", None, "alice"),
@@ -65,8 +58,7 @@ def test_an_assignee_is_stored_read_and_logged(db: Path, monkeypatch: pytest.Mon
 def test_every_kind_of_write_changes_the_version(db: Path) -> None:
     """The version covers what the revision does not (done marks, status, assignee)."""
     _add(db)
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         seen = [store.get(connection, "T-1").version]
         store.update(connection, "T-1", lambda c: store.with_events(c, c.facts, []))  # no change
         assert store.get(connection, "T-1").version == seen[-1]
@@ -86,8 +78,6 @@ def test_every_kind_of_write_changes_the_version(db: Path) -> None:
         for write in writes:
             write()
             seen.append(store.get(connection, "T-1").version)
-    finally:
-        connection.close()
     assert len(set(seen)) == len(seen), seen
 
 
@@ -95,8 +85,7 @@ def _stale_writes(connection_path: Path) -> dict[str, Callable[[store.CaseRecord
     """Each write path of a case, given the record as its command read it."""
 
     def set_(record: store.CaseRecord) -> object:
-        connection = connect(connection_path)
-        try:
+        with connected(connection_path) as connection:
             request = [(EventKind.OFII_REQUEST, date(2025, 2, 1))]
             return store.update(
                 connection,
@@ -104,16 +93,11 @@ def _stale_writes(connection_path: Path) -> dict[str, Callable[[store.CaseRecord
                 lambda case: store.with_events(case, case.facts, request),
                 shown=record,
             )
-        finally:
-            connection.close()
 
     def with_connection(action: Callable[..., object]) -> Callable[[store.CaseRecord], object]:
         def run(record: store.CaseRecord) -> object:
-            connection = connect(connection_path)
-            try:
+            with connected(connection_path) as connection:
                 return action(connection, record)
-            finally:
-                connection.close()
 
         return run
 
@@ -133,8 +117,7 @@ def test_a_write_on_a_case_changed_since_it_was_read_is_refused_with_nothing_wri
     db: Path, monkeypatch: pytest.MonkeyPatch, path: str, other: str
 ) -> None:
     _add(db)
-    first = connect(db)
-    try:
+    with connected(db) as first:
         _as(monkeypatch, "alice")
         read = store.get(first, "T-1")  # alice's command reads the case…
         _as(monkeypatch, "bob")
@@ -143,8 +126,6 @@ def test_a_write_on_a_case_changed_since_it_was_read_is_refused_with_nothing_wri
         _as(monkeypatch, "alice")
         with pytest.raises(store.CaseChanged) as refused:  # …alice's write is refused
             _stale_writes(db)[path](read)
-    finally:
-        first.close()
     assert refused.value.exit_code == 4
     assert refused.value.params["who"] == "bob"
     assert refused.value.params["value"] == "T-1"
@@ -154,33 +135,23 @@ def test_a_write_on_a_case_changed_since_it_was_read_is_refused_with_nothing_wri
 @pytest.mark.parametrize("path", ["set", "done", "assign", "archive"])
 def test_a_write_on_the_case_as_it_is_goes_through(db: Path, path: str) -> None:
     _add(db)
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         record = store.get(connection, "T-1")
-    finally:
-        connection.close()
     _stale_writes(db)[path](record)
     assert len(rows(db, "SELECT id FROM changes WHERE ref = 'T-1'")) == 2
 
 
 def test_history_of_an_unknown_case_is_an_input_error(db: Path) -> None:
     _add(db)
-    connection = connect(db)
-    try:
-        with pytest.raises(store.InputError) as error:
-            history(connection, "T-2")
-    finally:
-        connection.close()
+    with connected(db) as connection, pytest.raises(store.InputError) as error:
+        history(connection, "T-2")
     assert error.value.key == "case.unknown" and error.value.exit_code == 2
 
 
 def test_removing_a_case_still_erases_its_history_assignee_included(db: Path) -> None:
     _add(db, assignee="alice")
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         store.remove(connection, store.get(connection, "T-1"))
-    finally:
-        connection.close()
     assert rows(db, "SELECT ref, what, old, new FROM changes") == [
         ("T-1", "case:remove", None, None)
     ]

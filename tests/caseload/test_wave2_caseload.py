@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -23,14 +22,13 @@ import pytest
 from caseload import memo, store
 from caseload.agenda import AGENDA_SCHEMA, agenda, agenda_to_dict
 from caseload.cases import CASE_LIST_SCHEMA, case_rows
-from caseload.db import connect
 from caseload.memo import Listing, brief_from_row, brief_row, listings
 from deadlines.case import Event, make_case
 from deadlines.engine import Brief, briefs, listed
 from deadlines.rules.model import EventKind
 from deadlines.text import Text
 from rendering.caseload import render_agenda, render_case_list
-from tests.caseload.helpers import as_json, deadlines, ok, rows
+from tests.caseload.helpers import as_json, connected, deadlines, ok, rows
 
 PARIS = "Europe/Paris"
 REQUESTED = Event(EventKind.LEGAL_AID_REQUESTED, date(2025, 3, 17))
@@ -264,12 +262,9 @@ def test_the_fingerprint_covers_the_moves(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 @pytest.fixture
-def connection(db: Path) -> Iterator[sqlite3.Connection]:
-    connection = connect(db, create=True)
-    try:
+def connection(db: Path) -> Iterator[Any]:
+    with connected(db) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 def _fixed(time_zone: str) -> tuple[date, datetime | None]:
@@ -277,7 +272,7 @@ def _fixed(time_zone: str) -> tuple[date, datetime | None]:
 
 
 def test_suspended_and_moved_briefs_listed_cold_and_warm_are_what_the_engine_computes(
-    connection: sqlite3.Connection,
+    connection: Any,
 ) -> None:
     refusal = (EventKind.REFUSAL_NOTIFIED, date(2025, 3, 3))
     asked = (EventKind.LEGAL_AID_REQUESTED, date(2025, 3, 17))

@@ -14,17 +14,23 @@ from deadlines.case import Case
 from deadlines.entered import build_case
 from deadlines.errors import InputError
 from deadlines.rules.model import EventKind, LegalAidOutcome, Residence
-from tests.caseload.helpers import assert_one_line_error, deadlines, dump, ok, rows
+from tests.caseload.helpers import (
+    assert_one_line_error,
+    connected,
+    deadlines,
+    dump,
+    execute,
+    ok,
+    rows,
+    store_exists,
+)
 
 AS_OF = ("--as-of", "2025-07-01")
 
 
 def _case(db: Path, ref: str) -> Case:
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         return store.get(connection, ref).case
-    finally:
-        connection.close()
 
 
 def _events(db: Path, ref: str) -> list[tuple[str, str, str | None]]:
@@ -160,15 +166,12 @@ def test_case_set_adds_a_recours_to_the_others_and_logs_each_change(case_db: Pat
 def test_a_change_of_a_new_fact_makes_the_memo_stale(case_db: Path) -> None:
     """The V6 trigger raises the revision when a wave 2 fact changes, whoever writes it."""
     (before,) = rows(case_db, "SELECT revision FROM cases WHERE ref = 'W-1'")
-    connection = sqlite3.connect(case_db)
     for column, value in (
         ("residence", "abroad"),
         ("legal_aid_outcome", "refused"),
         ("judgment_appeal_info", 0),
     ):
-        connection.execute(f"UPDATE cases SET {column} = ? WHERE ref = 'W-1'", (value,))
-    connection.commit()
-    connection.close()
+        execute(case_db, f"UPDATE cases SET {column} = ? WHERE ref = 'W-1'", (value,))
     (after,) = rows(case_db, "SELECT revision FROM cases WHERE ref = 'W-1'")
     assert after[0] == before[0] + 3
 
@@ -241,7 +244,7 @@ def test_case_set_refuses_what_cannot_be_true_and_leaves_the_store_as_it_was(
 def test_case_add_refuses_too_and_creates_nothing(db: Path) -> None:
     result = deadlines(db, "case", "add", "W-9", "--legal-aid-decided", "01/04/2025", *AS_OF)
     assert_one_line_error(result, "--legal-aid-decided : le dossier n'a pas de demande")
-    assert not db.exists()
+    assert not store_exists(db)
 
 
 # --- case unset --------------------------------------------------------------------------------
@@ -360,15 +363,13 @@ def _make_v5(path: Path) -> None:
     raw.close()
 
 
+@pytest.mark.sqlite_only  # a SQLite file of schema V5 (PostgreSQL stores start at the baseline)
 def test_a_version_5_store_is_migrated_to_6_and_keeps_its_cases(db: Path) -> None:
     _make_v5(db)
-    connection = connect(db)
-    try:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 8
+    with connected(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 9
         old1 = store.get(connection, "OLD-1")
         old2 = store.get(connection, "OLD-2")
-    finally:
-        connection.close()
     assert old1.case.facts.territory == "971"
     assert old1.case.facts.appeal_info is False
     assert [(e.kind.value, e.at.isoformat()) for e in old1.case.events] == [
@@ -476,7 +477,7 @@ def test_import_refuses_what_cannot_be_true_with_its_line_and_column(
     assert lines[2].startswith("ligne 4, colonne « Résidence » : Résidence : « ailleurs »")
     assert lines[3].startswith("ligne 5, colonne « Délai d'appel indiqué » : ")
     assert lines[-1] == "erreur : import : 4 erreur(s) ; rien n'a été importé."
-    assert not db.exists()
+    assert not store_exists(db)
 
 
 def test_import_update_adds_a_recours_and_needs_the_decision_for_an_outcome(
