@@ -2,6 +2,8 @@
 
 Both tests run the real thing in separate processes: the installed `deadlines` console script for
 the import, and two Python processes running the `case add` command for the concurrent writers.
+Both run on SQLite and on PostgreSQL (the `db` fixture): on PostgreSQL the killed client's
+session is rolled back by the server, and the writers meet at the advisory lock.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,15 +25,25 @@ import pytest
 from caseload import store
 from caseload.db import connect
 from deadlines.rules.model import EventKind
-from tests.caseload.helpers import ROOT, SCRIPT, rows, subprocess_env
+from tests.caseload.helpers import (
+    ROOT,
+    SCRIPT,
+    connected,
+    create_store,
+    is_postgres,
+    rows,
+    subprocess_env,
+)
 
 ROWS = 5000
 EVENTS_PER_ROW = 9
 ATTEMPTS = 4
 # The transaction writes about 5 MB of pages; it starts spilling them into the WAL once SQLite's
 # 2 MiB page cache is full, long before the commit. Killed with 1 MiB of frames in the WAL, the
-# process dies with hundreds of uncommitted pages written that recovery must ignore.
-KILL_AT_WAL_BYTES = 1 << 20
+# process dies with hundreds of uncommitted pages written that recovery must ignore. On
+# PostgreSQL the uncommitted rows grow the tables' files as they are inserted: killed once they
+# hold 1 MiB, the server must roll all of it back.
+KILL_AT_BYTES = 1 << 20
 
 
 def _big_csv(path: Path) -> Path:
@@ -51,62 +65,103 @@ def _big_csv(path: Path) -> Path:
     return path
 
 
-def _check(db: Path) -> int:
-    """integrity_check passes and the cases are all there or none; their number."""
-    connection = sqlite3.connect(db)  # plain sqlite3: recovery of the WAL happens here
-    try:
-        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-        cases = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
-        events = connection.execute("SELECT count(*) FROM events").fetchone()[0]
-        logged = connection.execute("SELECT count(*) FROM changes").fetchone()[0]
-    finally:
-        connection.close()
+def _assert_intact(db: Path | str) -> None:
+    """SQLite: integrity_check and foreign_key_check pass (plain sqlite3: recovery of the WAL
+    happens here). Both: no event, done mark or memo row without its case."""
+    if not is_postgres(db):
+        connection = sqlite3.connect(db)
+        try:
+            assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        finally:
+            connection.close()
+    for table in ("events", "done", "computed"):
+        orphans = f"SELECT count(*) FROM {table} WHERE case_id NOT IN (SELECT id FROM cases)"
+        assert rows(db, orphans) == [(0,)], table
+
+
+def _check(db: Path | str) -> int:
+    """The store is intact and the cases are all there or none; their number."""
+    _assert_intact(db)
+    (counts,) = rows(
+        db,
+        "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM events), "
+        "(SELECT count(*) FROM changes)",
+    )
+    cases, events, logged = counts
     everything = (ROWS, ROWS * EVENTS_PER_ROW, ROWS)
     assert (cases, events, logged) in {(0, 0, 0), everything}, (cases, events, logged)
     return int(cases)
 
 
+@contextmanager
+def _written_bytes(db: Path | str) -> Iterator[Callable[[], int]]:
+    """How much a writer has written so far, committed or not: the size of the WAL (SQLite), or
+    of the files of the tables an import fills (PostgreSQL, asked on a connection of our own)."""
+    if not is_postgres(db):
+        wal = Path(db).with_name(Path(db).name + "-wal")
+
+        def wal_size() -> int:
+            try:
+                return wal.stat().st_size
+            except FileNotFoundError:
+                return 0
+
+        yield wal_size
+        return
+    import psycopg
+
+    with psycopg.connect(str(db), autocommit=True) as watcher:
+
+        def table_sizes() -> int:
+            (size,) = watcher.execute(
+                "SELECT pg_relation_size('cases') + pg_relation_size('events') "
+                "+ pg_relation_size('changes')"
+            ).fetchone() or (0,)
+            return int(size)
+
+        yield table_sizes
+
+
 def test_sigkill_in_the_middle_of_a_5000_row_import_leaves_all_rows_or_none(
-    tmp_path: Path,
+    new_db: Callable[[], Path | str], tmp_path: Path
 ) -> None:
-    """The import runs in its own process; the test watches the WAL file and sends SIGKILL as
-    soon as it holds 1 MiB of uncommitted pages (the transaction spills them while inserting).
-    After the kill: integrity_check is ok, and the database holds no case at all (the commit
-    never happened). If the process wins the race and commits first, the database must hold
-    every case; the test then tries again, and fails if it never caught the import mid-way.
-    Finally the same import, re-run on the crashed database, completes."""
+    """The import runs in its own process; the test watches what it writes (the WAL file, or
+    the tables' files on PostgreSQL) and sends SIGKILL as soon as 1 MiB of uncommitted data is
+    written (the transaction writes it while inserting). After the kill: the store is intact,
+    and holds no case at all (the commit never happened). If the process wins the race and
+    commits first, the database must hold every case; the test then tries again, and fails if
+    it never caught the import mid-way. Finally the same import, re-run on the crashed
+    database, completes."""
     csv_path = _big_csv(tmp_path / "big.csv")
     env = subprocess_env(tmp_path)
     caught = 0
-    for attempt in range(ATTEMPTS):
-        db = tmp_path / f"attempt-{attempt}" / "cases.db"
-        connect(db).close()  # created and migrated: the WAL is empty and removed on close
-        wal = db.with_name(db.name + "-wal")
-        process = subprocess.Popen(
-            [str(SCRIPT), "import", str(csv_path), "--db", str(db)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        wal_size = 0
-        deadline = time.monotonic() + 60
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                wal_size = wal.stat().st_size
-            except FileNotFoundError:
-                wal_size = 0
-            if wal_size >= KILL_AT_WAL_BYTES:
-                process.send_signal(signal.SIGKILL)
-                break
-            time.sleep(0.0005)
-        _, stderr = process.communicate(timeout=60)
-        assert not wal.exists() or wal_size > 0
+    for _ in range(ATTEMPTS):
+        db = new_db()
+        create_store(db)  # created and migrated (SQLite: the WAL is empty and removed on close)
+        with _written_bytes(db) as written:
+            process = subprocess.Popen(
+                [str(SCRIPT), "import", str(csv_path), "--db", str(db)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            size = 0
+            deadline = time.monotonic() + 60
+            while process.poll() is None and time.monotonic() < deadline:
+                size = written()
+                if size >= KILL_AT_BYTES:
+                    process.send_signal(signal.SIGKILL)
+                    break
+                time.sleep(0.0005)
+            _, stderr = process.communicate(timeout=60)
+        if not is_postgres(db):
+            assert not Path(f"{db}-wal").exists() or size > 0
         cases = _check(db)
         if process.returncode == -signal.SIGKILL:
             assert b"Traceback" not in stderr
             if cases == 0:
-                assert wal_size >= KILL_AT_WAL_BYTES  # killed with uncommitted pages in the WAL
+                assert size >= KILL_AT_BYTES  # killed with uncommitted data written
                 caught += 1
                 # The crashed database is still a working caseload: the import can be re-run.
                 again = subprocess.run(
@@ -155,10 +210,10 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_adding_cases_at_the_same_time_lose_nothing(tmp_path: Path) -> None:
-    """Two writers, 200 `case add` each, into a database that does not exist yet (so they also
-    race to create and migrate it): both exit 0, no 'database is locked', 400 cases."""
-    db = tmp_path / "shared" / "cases.db"
+def test_two_processes_adding_cases_at_the_same_time_lose_nothing(db: Path, tmp_path: Path) -> None:
+    """Two writers, 200 `case add` each, into a database that does not exist yet or is empty
+    (so they also race to create and migrate it): both exit 0, no 'database is locked', 400
+    cases."""
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
     go = tmp_path / "go"
@@ -181,7 +236,7 @@ def test_two_processes_adding_cases_at_the_same_time_lose_nothing(tmp_path: Path
         assert writer.returncode == 0, stderr
         assert "locked" not in stderr
         assert stderr.count("ajouté") == 200
-    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    _assert_intact(db)
     refs = [r[0] for r in rows(db, "SELECT ref FROM cases ORDER BY ref")]
     assert refs == sorted(f"{tag}-{n:03d}" for tag in ("A", "B") for n in range(200))
     assert rows(db, "SELECT count(*) FROM changes WHERE what = 'case:add'") == [(400,)]
@@ -192,23 +247,22 @@ def test_two_processes_adding_cases_at_the_same_time_lose_nothing(tmp_path: Path
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
-def test_a_writer_waits_for_another_writers_transaction_instead_of_failing(db: Path) -> None:
-    """The busy timeout: while one connection holds the write lock for a while, another
-    process's `case add` waits and succeeds."""
-    connect(db).close()
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [str(SCRIPT), "case", "add", "WAITER", "--db", str(db)],
-        env=subprocess_env(db.parent),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(1.0)
-    assert process.poll() is None  # waiting on the lock, not failed
-    holder.execute("COMMIT")
-    holder.close()
+def test_a_writer_waits_for_another_writers_transaction_instead_of_failing(
+    db: Path, tmp_path: Path
+) -> None:
+    """The busy timeout (SQLite) or lock timeout (PostgreSQL): while one connection holds the
+    writer's lock for a while (a write transaction, as a command takes it), another process's
+    `case add` waits and succeeds."""
+    with connected(db) as holder, holder.write():
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [str(SCRIPT), "case", "add", "WAITER", "--db", str(db)],
+            env=subprocess_env(tmp_path),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.0)
+        assert process.poll() is None  # waiting on the lock, not failed
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert time.monotonic() - started >= 1.0
@@ -233,6 +287,7 @@ ADD_ONE = textwrap.dedent(
 )
 
 
+@pytest.mark.sqlite_only  # POSIX locks of the file and its WAL (sqlite.org/howtocorrupt.html)
 def test_a_second_connection_in_the_same_process_keeps_the_first_ones_locks(
     db: Path, tmp_path: Path
 ) -> None:
