@@ -269,6 +269,7 @@ def _downgrade_to_v4(db: Path) -> None:
     raw.close()
 
 
+@pytest.mark.sqlite_only  # a SQLite file taken back to schema V4
 def test_an_upgrade_from_v4_keeps_the_state_for_the_first_full_export(
     caseload: Path, tmp_path: Path
 ) -> None:
@@ -305,6 +306,7 @@ def test_an_upgrade_from_v4_keeps_the_state_for_the_first_full_export(
     assert again.counts["new"] == len(again.events) and again.cancelled == {}
 
 
+@pytest.mark.sqlite_only  # a SQLite file taken back to schema V4
 def test_an_upgraded_store_without_export_state_has_no_calendar(db: Path) -> None:
     ok(db, "case", "add", "A1", "--filed", "15/01/2025", *AS_OF)
     _downgrade_to_v4(db)

@@ -30,7 +30,6 @@ from bench.generate import generate
 from calendars.ics import to_ics
 from calendars.plan import ExportOptions, PlannedEvent, Reminders, plan, stamp_from_day
 from caseload import schema, store
-from caseload.db import connect
 from caseload.export import (
     _HEAD,
     RAW,
@@ -55,7 +54,8 @@ from deadlines.rules.model import EventKind
 from tests.calendars import icalendar_oracle
 from tests.calendars.ics_checks import read_with_vobject, structural_problems
 from tests.calendars.khal_harness import import_and_list
-from tests.caseload.helpers import UNDO_V6, ok, rows
+from tests.caseload.helpers import UNDO_V6, connected, copy_cases, ok, rows
+from tests.databases import PostgresDatabases
 
 AS_OF = date(2026, 1, 15)
 CASES = 300
@@ -75,11 +75,8 @@ class Before:
     partial: dict[str, tuple[str, str, int, bool, PlannedEvent]] = field(default_factory=dict)
 
     def export(self, db: Path, refs: list[str] | None = None) -> tuple[bytes, tuple[int, ...]]:
-        connection = connect(db)
-        try:
+        with connected(db) as connection:
             records = store.load(connection, refs)
-        finally:
-            connection.close()
         planned: list[tuple[str, PlannedEvent]] = []
         zones: set[str] = set()
         for record in records:
@@ -155,19 +152,29 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def caseload(generated: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "data" / "cases.db"
-    copy.parent.mkdir()
-    copy.write_bytes(generated.read_bytes())
-    return copy
+def caseload(
+    generated: Path, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Path | str:
+    """The generated caseload, a copy of its own for the test: the file (SQLite), or a new
+    database copied from a template database that holds the same cases (PostgreSQL; made once
+    a session)."""
+    if backend == "sqlite":
+        copy = tmp_path / "data" / "cases.db"
+        copy.parent.mkdir()
+        copy.write_bytes(generated.read_bytes())
+        return copy
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    template = databases.template_from(
+        f"export-state:{CASES}", lambda url: copy_cases(generated, url)
+    )
+    url = databases.create(template=template)
+    request.addfinalizer(lambda: databases.drop(url))
+    return url
 
 
 def _records(db: Path) -> list[store.CaseRecord]:
-    connection = connect(db)
-    try:
+    with connected(db) as connection:
         return store.load(connection)
-    finally:
-        connection.close()
 
 
 def _timed(record: store.CaseRecord) -> bool:
@@ -298,6 +305,7 @@ def _downgrade_to_v3(db: Path, oracle: Before) -> None:
     raw.close()
 
 
+@pytest.mark.sqlite_only  # a SQLite file taken back to schema V3 (the V2 export state)
 def test_an_upgrade_from_the_v2_state_keeps_every_sequence(caseload: Path, tmp_path: Path) -> None:
     oracle = Before()
     oracle.export(caseload)
@@ -342,12 +350,15 @@ def _with_uid(event: PlannedEvent, uid: str) -> PlannedEvent:
 def test_the_saved_state_is_compact(caseload: Path, tmp_path: Path) -> None:
     """Per case, a few hundred bytes of numbers (the V2 state held ~12 KB of JSON a case)."""
     _export(caseload, tmp_path / "first.ics")
-    (size,) = rows(
-        caseload,
-        "SELECT sum(length(events) + length(sequences) + length(cancelled) + length(zones)) "
-        "FROM exported",
-    )[0]
-    (strings,) = rows(caseload, "SELECT sum(length(CAST(text AS BLOB))) FROM exported_text")[0]
+    size = sum(
+        len(events) + len(sequences) + len(cancelled) + len(zones)
+        for events, sequences, cancelled, zones in rows(
+            caseload, "SELECT events, sequences, cancelled, zones FROM exported"
+        )
+    )
+    strings = sum(
+        len(text.encode()) for (text,) in rows(caseload, "SELECT text FROM exported_text")
+    )
     assert (size + strings) / CASES < 1500
 
 
@@ -358,8 +369,7 @@ def test_two_exports_at_once_keep_their_strings_apart(caseload: Path, tmp_path: 
     from deadlines.clock import caseload_reference as _reference
 
     refs = [r.ref for r in _records(caseload)]
-    connection = connect(caseload)
-    try:
+    with connected(caseload) as connection:
         reference = _reference(AS_OF.isoformat())
         # The calendar of `_export`'s exports of named cases.
         calendar = CalendarKey("name:main", "some")
@@ -376,8 +386,6 @@ def test_two_exports_at_once_keep_their_strings_apart(caseload: Path, tmp_path: 
         assert one.texts.top == two.texts.top
         one.save()
         two.save()
-    finally:
-        connection.close()
     oracle = Before()
     assert oracle.export(caseload, refs[:50])[0] == (tmp_path / "one.ics").read_bytes()
     assert oracle.export(caseload, refs[50:100])[0] == (tmp_path / "two.ics").read_bytes()

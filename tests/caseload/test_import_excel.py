@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 from caseload.csv_import import ACCEPTED, REF_ALIASES, column_id
 from cli import app
 from deadlines.inputs import INPUTS
-from tests.caseload.helpers import WIDE, as_json, deadlines, dump, ok, rows
+from tests.caseload.helpers import WIDE, as_json, deadlines, dump, ok, rows, store_exists
 
 AS_OF = ("--as-of", "2025-03-05")
 
@@ -96,7 +96,7 @@ def test_a_file_mixing_utf8_and_windows_1252_is_refused(db: Path, tmp_path: Path
     content = "ref;territory\nDossier-é;75\n".encode() + "Dossier-è;75\n".encode("cp1252")
     result = deadlines(db, "import", _file(tmp_path, content))
     _refused(result, "ligne 3", "CSV UTF-8")
-    assert not db.exists()
+    assert not store_exists(db)
 
 
 def test_a_utf16_file_is_refused_with_the_way_out(db: Path, tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_an_unknown_column_lists_the_accepted_names_and_the_nearest(
     for name in ("ref", "Référence", "territory", "Département", "Date de dépôt", "Demande OFII"):
         assert name in line, name
     assert last == "erreur : import : 1 erreur(s) ; rien n'a été importé."
-    assert not db.exists()  # a file with errors creates no store
+    assert not store_exists(db)  # a file with errors creates no store
 
 
 def test_import_help_lists_every_accepted_column_name() -> None:

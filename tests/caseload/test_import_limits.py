@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.caseload.helpers import deadlines, dump, ok, subprocess_env
+from tests.caseload.helpers import deadlines, dump, ok, store_exists, subprocess_env
 
 SCRIPT = Path(sys.executable).with_name("deadlines")
 LIMIT_MB = 10
 
 
 def _run(
-    tmp_path: Path, *args: str, stdin: object = subprocess.DEVNULL
+    db: Path, tmp_path: Path, *args: str, stdin: object = subprocess.DEVNULL
 ) -> subprocess.CompletedProcess[str]:
     """The real console script, with a timeout: a command that hangs fails the test."""
     return subprocess.run(
-        [str(SCRIPT), *args, "--db", str(tmp_path / "data" / "cases.db")],
+        [str(SCRIPT), *args, "--db", str(db)],
         env=subprocess_env(tmp_path),
         stdin=stdin,  # type: ignore[arg-type]
         capture_output=True,
@@ -41,34 +41,38 @@ def _one_line(proc: subprocess.CompletedProcess[str], *fragments: str) -> str:
     return lines[0]
 
 
-def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+def test_a_fifo_is_refused_without_waiting_for_a_writer(db: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "cases.csv"
     os.mkfifo(fifo)
-    _one_line(_run(tmp_path, "import", str(fifo)), "fichier ordinaire", str(fifo))
-    assert not (tmp_path / "data").exists()
+    _one_line(_run(db, tmp_path, "import", str(fifo)), "fichier ordinaire", str(fifo))
+    assert not store_exists(db)
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
-def test_a_device_is_refused(tmp_path: Path, device: str) -> None:
-    _one_line(_run(tmp_path, "import", device, "--lang", "en"), "not a regular file", device)
+def test_a_device_is_refused(db: Path, tmp_path: Path, device: str) -> None:
+    _one_line(_run(db, tmp_path, "import", device, "--lang", "en"), "not a regular file", device)
+    assert not store_exists(db)
 
 
-def test_a_folder_is_refused(tmp_path: Path) -> None:
-    _one_line(_run(tmp_path, "import", str(tmp_path)), "fichier ordinaire")
+def test_a_folder_is_refused(db: Path, tmp_path: Path) -> None:
+    _one_line(_run(db, tmp_path, "import", str(tmp_path)), "fichier ordinaire")
+    assert not store_exists(db)
 
 
-def test_a_file_over_the_limit_is_refused_with_the_limit(tmp_path: Path) -> None:
+def test_a_file_over_the_limit_is_refused_with_the_limit(db: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     with big.open("wb") as file:
         file.write(b"ref,territory\n")
         file.truncate(LIMIT_MB * 1024 * 1024 + 1)
-    _one_line(_run(tmp_path, "import", str(big)), f"{LIMIT_MB} Mo")
+    _one_line(_run(db, tmp_path, "import", str(big)), f"{LIMIT_MB} Mo")
+    assert not store_exists(db)
 
 
-def test_standard_input_without_end_is_cut_at_the_limit(tmp_path: Path) -> None:
+def test_standard_input_without_end_is_cut_at_the_limit(db: Path, tmp_path: Path) -> None:
     with open("/dev/zero", "rb") as zero:
-        proc = _run(tmp_path, "import", "-", stdin=zero)
+        proc = _run(db, tmp_path, "import", "-", stdin=zero)
     _one_line(proc, f"{LIMIT_MB} Mo", "entrée standard")
+    assert not store_exists(db)
 
 
 def test_a_missing_file_is_one_line_in_the_users_language(db: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ transaction, each change logged as `case set` logs it, and a summary says what c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.caseload.helpers import as_json, deadlines, dump, ok, rows
@@ -102,10 +103,12 @@ def test_update_changes_existing_cases_adds_new_ones_and_says_what_changed(
     assert rows(db, "SELECT DISTINCT source FROM events WHERE day = '2025-02-20'") == [("import",)]
 
 
-def test_update_logs_each_change_as_case_set_does(db: Path, tmp_path: Path) -> None:
+def test_update_logs_each_change_as_case_set_does(
+    db: Path, new_db: Callable[[], Path], tmp_path: Path
+) -> None:
     _store(db)
     ok(db, "import", "--update", _file(tmp_path, UPDATE))
-    by_hand = tmp_path / "by-hand" / "cases.db"
+    by_hand = new_db()
     _store(by_hand)
     ok(by_hand, "case", "set", "U-1", "--territory", "57", "--filed", "12/01/2025", "--yes")
     ok(by_hand, "case", "set", "U-2", "--ofii-request", "20/02/2025", "--no-appeal-info", "--yes")
