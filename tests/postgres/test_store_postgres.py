@@ -28,6 +28,7 @@ from deadlines.entered import build_case
 from deadlines.errors import InputError
 from deadlines.rules.model import EventKind
 from tests.caseload.helpers import ROOT, SCRIPT, subprocess_env
+from tests.postgres_server import PostgresServer
 
 CASELOAD = ROOT / "caseload"
 
@@ -390,3 +391,40 @@ def test_the_change_log_records_the_connected_role_beside_the_caseworker(
     ]
     table = _run(postgres_database, "case", "history", "A-1", tmp_path=tmp_path).stdout
     assert "Awa (bénévole) [base : deadlines]" in " ".join(table.split())
+
+
+# --- where the address comes from ------------------------------------------------------------
+
+
+def test_deadlines_db_and_a_libpq_service_file_name_the_store(
+    postgres_database: str, postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    """DEADLINES_DB may hold the URL, as it holds a path; a service file (PGSERVICEFILE, then
+    `?service=NAME`) may hold host, port, database and user, and PGPASSFILE the password."""
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        "[caseload]\n"
+        f"host={postgres_server.host}\nport={postgres_server.port}\n"
+        f"dbname={postgres_database.rsplit('/', 1)[1]}\nuser=deadlines\n"
+    )
+    env = {
+        **subprocess_env(tmp_path),
+        "DEADLINES_DB": "postgresql://?service=caseload",
+        "PGSERVICEFILE": str(services),
+    }
+    for args in (["case", "add", "S-1", "--territory", "75"], ["case", "list"]):
+        result = subprocess.run(
+            [str(SCRIPT), *args], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+    assert "S-1" in result.stdout
+    assert [r.ref for r in store.load(connect(postgres_database))] == ["S-1"]
+    missing = subprocess.run(
+        [str(SCRIPT), "agenda"],
+        env={**env, "DEADLINES_DB": postgres_database.rsplit("/", 1)[0] + "/nowhere"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert "DEADLINES_DB" in missing.stderr and "nowhere" in missing.stderr
