@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,12 +12,12 @@ from typer.testing import Result
 
 from tests.caldav.servers import PASSWORD, Server
 from tests.calendars.ics_checks import read_with_vobject
-from tests.caseload.helpers import deadlines
+from tests.caseload.helpers import deadlines, rows
 
 AS_OF = ("--as-of", "2025-03-05")
 
 
-def sync(db: Path, server: Server, url: str, *args: str, status: int = 0) -> Result:
+def sync(db: Path | str, server: Server, url: str, *args: str, status: int = 0) -> Result:
     """`deadlines sync URL [--user] ARGS --db DB`, its exit status checked."""
     user = ("--user", server.user) if server.user is not None else ()
     result = deadlines(db, "sync", url, *user, *args)
@@ -77,20 +76,17 @@ def read_back(server: Server, url: str) -> dict[str, Resource]:
     return found
 
 
-def state(db: Path, url: str) -> dict[str, tuple[str, str, int]]:
-    """The sync state of `url`: uid -> (ref, etag, sequence)."""
-    connection = sqlite3.connect(db)
-    try:
-        return {
-            uid: (ref, etag, sequence)
-            for uid, ref, etag, sequence in connection.execute(
-                "SELECT s.uid, s.ref, s.etag, s.sequence FROM synced s "
-                "JOIN synced_calendars c ON c.id = s.calendar WHERE c.url = ?",
-                (url,),
-            )
-        }
-    finally:
-        connection.close()
+def state(db: Path | str, url: str) -> dict[str, tuple[str, str, int]]:
+    """The sync state of `url`: uid -> (ref, etag, sequence), in a SQLite or PostgreSQL store."""
+    return {
+        uid: (ref, etag, sequence)
+        for uid, ref, etag, sequence in rows(
+            db,
+            "SELECT s.uid, s.ref, s.etag, s.sequence FROM synced s "
+            "JOIN synced_calendars c ON c.id = s.calendar WHERE c.url = ?",
+            (url,),
+        )
+    }
 
 
 def of_case(resources: dict[str, Resource], ref: str) -> set[str]:
