@@ -700,6 +700,58 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{option} : impossible d'écrire « {value} » ({reason}).",
         "en": "{option}: cannot write '{value}' ({reason}).",
     },
+    # --- deadlines db copy (issue 17) ---------------------------------------------------
+    "copy.same": {
+        "fr": "{option} : « {value} » est la source elle-même ; la copie doit aller dans une "
+        "autre base. Rien n'a été écrit.",
+        "en": "{option}: '{value}' is the source itself; the copy must go to another store. "
+        "Nothing was written.",
+    },
+    "copy.target-exists": {
+        "fr": "{option} : « {value} » existe déjà. La copie ne va que dans un fichier qui "
+        "n'existe pas encore, ou dans une base PostgreSQL vide : choisissez un autre nom. Rien "
+        "n'a été écrit.",
+        "en": "{option}: '{value}' already exists. A copy only goes into a file that does not "
+        "exist yet, or into an empty PostgreSQL database: choose another name. Nothing was "
+        "written.",
+    },
+    "copy.target-not-empty": {
+        "fr": "{option} : « {value} » contient déjà des dossiers ({cases}) ou des données ; une "
+        "copie n'est jamais mêlée à une autre base. Donnez une base PostgreSQL vide, créée pour "
+        "la copie (createdb), ou un fichier qui n'existe pas encore. Rien n'a été écrit.",
+        "en": "{option}: '{value}' already holds cases ({cases}) or other data; a copy is never "
+        "merged into another caseload. Give an empty PostgreSQL database made for the copy "
+        "(createdb), or a file that does not exist yet. Nothing was written.",
+    },
+    "copy.source-busy": {
+        "fr": "{option} : « {value} » a été modifiée pendant la copie, trois fois de suite ; "
+        "rien n'a été copié. Relancez la copie quand personne n'écrit dans cette base.",
+        "en": "{option}: '{value}' was written to during the copy, three times in a row; "
+        "nothing was copied. Run the copy again when nobody writes to that caseload.",
+    },
+    "copy.mismatch": {
+        "fr": "{option} : les échéances du dossier « {ref} » ne sont pas les mêmes dans la copie "
+        "« {value} » que dans la source : la copie a été retirée, la source n'a pas changé. "
+        "C'est une anomalie de deadlines : signalez-la, sans données des dossiers.",
+        "en": "{option}: the deadlines of case '{ref}' are not the same in the copy '{value}' as "
+        "in the source: the copy was taken out again, the source is unchanged. This is a bug "
+        "in deadlines: please report it, without any case data.",
+    },
+    "copy.mismatch-kept": {
+        "fr": "{option} : les échéances du dossier « {ref} » ne sont pas les mêmes dans la copie "
+        "« {value} » que dans la source, et la copie n'a pas pu être retirée ({reason}) : ne "
+        "vous en servez pas, videz cette base (ou supprimez-la et recréez-la vide). La source "
+        "n'a pas changé. C'est une anomalie de deadlines : signalez-la, sans données des "
+        "dossiers.",
+        "en": "{option}: the deadlines of case '{ref}' are not the same in the copy '{value}' as "
+        "in the source, and the copy could not be taken out again ({reason}): do not use it; "
+        "empty that database (or drop it and create it again, empty). The source is unchanged. "
+        "This is a bug in deadlines: please report it, without any case data.",
+    },
+    "copy.write": {
+        "fr": "{option} : impossible d'écrire « {value} » ({reason}) ; rien n'a été écrit.",
+        "en": "{option}: cannot write '{value}' ({reason}); nothing was written.",
+    },
     # --- counting steps -----------------------------------------------------------------
     "step.regime-decided": {
         "fr": "OQTF prise le {day} : {row}.",
