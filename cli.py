@@ -1144,13 +1144,13 @@ def import_csv(
     deux formats CSV d'Excel). Un fichier ordinaire de 10 Mo au plus.
     """
     from caseload.csv_import import read_table, report_lines, validate, write
-    from caseload.db import store_path
+    from caseload.db import store_exists
     from rendering.progress import progress_bar
 
     stdin = getattr(sys.stdin, "buffer", None) if path == "-" else None
     with reported(lang):
         table = None
-        if not store_path(db).exists():  # a file with errors creates no store
+        if not store_exists(db):  # a file with errors creates no store
             table = read_table(path, stdin)
             validate(None, table, update, accept_unlikely)
         with creating(db, lang) as connection:  # a damaged store is said first
@@ -1174,21 +1174,113 @@ def backup(
     lang: Lang = "fr",
     db: Db = None,
 ) -> None:
-    """Copie cohérente de la base (API de sauvegarde de SQLite), vérifiée, lisible par vous seul.
+    """Copie cohérente de la base dans un fichier SQLite, vérifiée, lisible par vous seul.
 
-    Jamais sur la base elle-même, ni sur un fichier existant sans --force.
+    Base SQLite : l'API de sauvegarde de SQLite, puis integrity_check. Base PostgreSQL : les
+    dossiers copiés dans un nouveau fichier SQLite et vérifiés comme par « deadlines db copy »
+    (« deadlines db copy FICHIER postgresql://… » la restaure dans une base vide). Jamais sur la
+    base elle-même, ni sur un fichier existant sans --force.
     """
-    from caseload.backup import backup as copy
     from caseload.database import SqliteDatabase
 
     with reported(lang), _store(db, lang) as connection:
-        assert isinstance(connection, SqliteDatabase)
-        pages = copy(connection, target, force)
+        if isinstance(connection, SqliteDatabase):
+            from caseload.backup import backup as copy
+
+            pages = copy(connection, target, force)
+            _say(
+                f"Copie écrite : {target} ({pages} pages).",
+                f"Backup written: {target} ({pages} pages).",
+                lang,
+            )
+            return
+        from caseload.copy import backup_to_file
+
+        copied = backup_to_file(connection, target, force)
         _say(
-            f"Copie écrite : {target} ({pages} pages).",
-            f"Backup written: {target} ({pages} pages).",
+            f"Copie écrite : {target} ({copied.cases} dossiers, {copied.events} événements, "
+            f"{copied.changes} lignes d'historique ; échéances vérifiées).",
+            f"Backup written: {target} ({copied.cases} cases, {copied.events} events, "
+            f"{copied.changes} change-log lines; deadlines checked).",
             lang,
         )
+
+
+# --- db copy: a caseload moved between SQLite and PostgreSQL (issue 17) ---------------------
+
+db_app = typer.Typer(
+    cls=Group,
+    help="La base de dossiers elle-même : la copier de SQLite vers PostgreSQL, et retour.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+
+COPY_SCHEMA = 1  # the JSON of `db copy --format json`
+
+
+@db_app.command("copy", cls=Command)
+def db_copy(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="SOURCE",
+            help="La base à copier : un fichier SQLite, ou postgresql://utilisateur@serveur/base.",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="CIBLE",
+            help="Où la copier : un fichier qui n'existe pas encore, ou une base PostgreSQL vide.",
+            show_default=False,
+        ),
+    ],
+    output_format: Format = "table",
+    lang: Lang = "fr",
+) -> None:
+    """Copie toute une base de dossiers (SQLite ⇄ PostgreSQL) et vérifie la copie.
+
+    Tout est copié en une transaction, tout ou rien, les numéros gardés : dossiers, dates,
+    actions faites, journal des changements, état des exports et des synchronisations. Puis
+    les échéances de chaque dossier, archivés compris, sont calculées des deux côtés au même
+    instant et comparées. Une CIBLE qui contient déjà des données est refusée. Code de sortie
+    1 si la vérification échoue (une anomalie de l'outil : la copie est retirée, la source
+    n'a pas changé), 2 si une des bases ne peut pas servir.
+    """
+    from caseload.copy import copy
+
+    with reported(lang):
+        _choice(output_format, FORMATS, "format")
+        copied = copy(source, target)
+    if output_format == "json":
+        from rendering.output import json_text
+
+        typer.echo(
+            json_text(
+                {
+                    "schema": COPY_SCHEMA,
+                    "source": copied.source,
+                    "target": copied.target,
+                    "rows": copied.rows,
+                    "deadlines": copied.deadlines,
+                    "seconds": copied.seconds,
+                }
+            )
+        )
+        return
+    _say(
+        f"Copie vérifiée : {copied.cases} dossiers, {copied.events} événements, "
+        f"{copied.changes} lignes d'historique copiés dans {copied.target} ; les "
+        f"{copied.deadlines} échéances des {copied.cases} dossiers sont identiques "
+        f"({copied.seconds:.1f} s).",
+        f"Copy checked: {copied.cases} cases, {copied.events} events, {copied.changes} "
+        f"change-log lines copied to {copied.target}; the {copied.deadlines} deadlines of "
+        f"the {copied.cases} cases are the same ({copied.seconds:.1f} s).",
+        lang,
+    )
 
 
 if __name__ == "__main__":
