@@ -428,3 +428,40 @@ def test_deadlines_db_and_a_libpq_service_file_name_the_store(
     )
     assert missing.returncode == 2
     assert "DEADLINES_DB" in missing.stderr and "nowhere" in missing.stderr
+
+
+RUN_AND_LIST_MODULES = textwrap.dedent(
+    """
+    import sys
+    import cli
+
+    sys.argv = ["deadlines", *sys.argv[1:]]
+    try:
+        cli.main()
+    except SystemExit as exit:
+        assert not exit.code, exit.code
+    print("psycopg" in sys.modules, file=sys.stderr)
+    """
+)
+
+
+def test_a_caseworker_on_sqlite_never_loads_psycopg(postgres_database: str, tmp_path: Path) -> None:
+    """psycopg costs ~130 ms to import: only a postgresql:// store pays it."""
+
+    def loaded(db: str | Path, *args: str) -> bool:
+        result = subprocess.run(
+            [sys.executable, "-c", RUN_AND_LIST_MODULES, *args, "--db", str(db)],
+            env=subprocess_env(tmp_path),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stderr.strip().splitlines()[-1] == "True"
+
+    sqlite = tmp_path / "data" / "cases.db"
+    for db in (sqlite, postgres_database):
+        add = ("case", "add", "A-1", "--territory", "75", "--filed", "05/10/2026")
+        assert loaded(db, *add) == (db == postgres_database)
+        assert loaded(db, "agenda") == (db == postgres_database)
