@@ -138,7 +138,14 @@ def connect(url: str, create: bool, field: str) -> PostgresDatabase:
     try:
         database.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         if (version := _version(database, create)) < LATEST:
-            _migrate(database, create)
+            try:
+                _migrate(database, create)
+            except psycopg.errors.InsufficientPrivilege:
+                # A caseworker's role may use the tables, not make or change them: the owner's
+                # role runs the first command after an update (README "Working as a team").
+                raise InputError(
+                    "db.schema-denied", field=field, value=location, version=version, latest=LATEST
+                ) from None
             database.created = version == 0
     except psycopg.Error as error:
         database.close()

@@ -370,6 +370,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "a deadlines caseload; nothing was written into it. Give an empty database, made for "
         "deadlines.",
     },
+    "db.schema-denied": {
+        "fr": "{option} : les tables de « {value} » doivent être créées ou mises à jour (schéma "
+        "{version} → {latest}), et le rôle connecté n'en a pas le droit. Le rôle propriétaire de "
+        "la base doit lancer une première commande deadlines ; rien n'a été écrit.",
+        "en": "{option}: the tables of '{value}' must be created or updated (schema {version} → "
+        "{latest}), and the role connected may not do it. The role that owns the database must "
+        "run one deadlines command first; nothing was written.",
+    },
     "db.pg-missing": {
         "fr": "{option} : la base PostgreSQL « {value} » ne contient pas encore de dossiers. "
         "« deadlines case add », « deadlines import » ou « deadlines db copy » y créent les "

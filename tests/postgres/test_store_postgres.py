@@ -465,3 +465,47 @@ def test_a_caseworker_on_sqlite_never_loads_psycopg(postgres_database: str, tmp_
         add = ("case", "add", "A-1", "--territory", "75", "--filed", "05/10/2026")
         assert loaded(db, *add) == (db == postgres_database)
         assert loaded(db, "agenda") == (db == postgres_database)
+
+
+def test_only_the_owner_role_makes_or_migrates_the_tables(
+    roles: Roles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caseworker's role may use the tables, not make them (PostgreSQL 15+: no CREATE on the
+    public schema but for the database's owner) nor change them after an update of the tool:
+    one line says who must run the first command, nothing is written; the owner's command then
+    migrates and the caseworker goes on."""
+    roles.make("team_t", "CREATE ROLE team_t NOLOGIN")
+    amina = roles.make(
+        "amina_t", "CREATE ROLE amina_t LOGIN PASSWORD 'amina_t-password' IN ROLE team_t"
+    )
+    refused = roles.run(amina, "case", "add", "P-1", "--territory", "93")
+    assert refused.returncode == 2
+    assert f"(schéma 0 → {schema.LATEST})" in refused.stderr
+    assert "Le rôle propriétaire" in refused.stderr
+    assert _tables(roles.url) == []
+
+    owner = roles.url
+    assert roles.run(owner, "case", "add", "P-1", "--territory", "93").returncode == 0
+    with psycopg.connect(owner, autocommit=True) as pg:
+        pg.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO team_t")
+        pg.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO team_t")
+    # The tool is updated: its schema has one more version.
+    later = schema.LATEST + 1
+    monkeypatch.setattr("caseload.postgres.LATEST", later)
+    monkeypatch.setattr(
+        schema_pg, "MIGRATIONS", {schema.LATEST: "ALTER TABLE cases ADD COLUMN later text;"}
+    )
+    monkeypatch.setenv("PGPASSFILE", str(roles.passfile))
+    with pytest.raises(InputError) as denied:
+        connect(amina)
+    assert denied.value.key == "db.schema-denied"
+    assert (denied.value.params["version"], denied.value.params["latest"]) == (
+        schema.LATEST,
+        later,
+    )
+    connect(owner).close()  # the owner's first command migrates
+    with psycopg.connect(owner) as pg:
+        assert pg.execute(f"SELECT version FROM {schema_pg.VERSION_TABLE}").fetchall() == [(later,)]
+    connection = connect(amina)
+    assert [r.ref for r in store.load(connection)] == ["P-1"]
+    connection.close()
