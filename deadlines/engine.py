@@ -22,10 +22,17 @@ from deadlines.case import Case, Event, Facts, event_instant
 from deadlines.errors import CoverageError
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar, has_disputed_days
-from deadlines.instants import HourReading, count_hours, end_of_day, hour_reading
+from deadlines.instants import HourReading, hour_reading
 from deadlines.moves import MOVABLE_RULES, MOVING_EVENTS, Place, move
-from deadlines.periods import EXTENDING, Period, count_in, shared_calendar
-from deadlines.results import Evaluation, Message, Note, ReadingResult
+from deadlines.periods import EXTENDING, Period, shared_calendar
+from deadlines.results import (
+    Evaluation,
+    Message,
+    Note,
+    ReadingResult,
+    counted_in_days,
+    counted_in_hours,
+)
 from deadlines.rules import all_rules
 from deadlines.rules.model import (
     Channel,
@@ -644,7 +651,8 @@ def _evaluate(
     for variant_plan in selection.variants:
         variant = variant_plan.variant
         period = variant.period
-        regime_row = choice is not None and variant_plan.regime_row
+        # The regime table's row chosen for the case: its step leads each reading's trace.
+        row_choice = choice if variant_plan.regime_row else None
         first_of_variant = len(results)
         lengths = _lengths(variant, residence)
         if len(lengths) > 1 or lengths[0][0] is not period:
@@ -656,52 +664,42 @@ def _evaluate(
                     instant, oddity = event_instant(start, zone)
                     if oddity is not None:
                         extra_warnings.append(_instant_warning(oddity, start, instant))
-                    counted = count_hours(instant, period.hours, reading.hours, zone)
-                    steps = counted.steps
-                    if regime_row:
-                        assert choice is not None
-                        steps = (_regime_step(choice, variant, instant), *steps)
+                    lead = (
+                        () if row_choice is None else (_regime_step(row_choice, variant, instant),)
+                    )
                     results.append(
-                        ReadingResult(
+                        counted_in_hours(
                             reading.id + suffix,
                             reading.reading,
                             start,
-                            counted.due.date(),
-                            counted.due,
-                            counted.due.astimezone(UTC),
-                            False,
-                            reading.basis,
-                            steps,
+                            instant,
                             period,
+                            reading.hours,
+                            zone,
+                            reading.basis,
+                            lead,
                             variant.id,
                         )
                     )
                     continue
-                method = reading.reading.method
+                lead = () if row_choice is None else (_regime_step(row_choice, variant, start.at),)
                 for calendar in place.extending if reading.extending else place.plain:
                     for counted_period, distance_suffix in lengths:
-                        counted_day = count_in(
-                            start.at, counted_period, method, calendar, rule.extension_citation
-                        )
-                        steps = counted_day.steps
-                        if regime_row:
-                            assert choice is not None
-                            steps = (_regime_step(choice, variant, start.at), *steps)
                         reading_id = reading.id + suffix + distance_suffix
                         if calendar.with_disputed:
                             reading_id += "+disputed-holidays"
                         results.append(
-                            ReadingResult(
+                            counted_in_days(
                                 reading_id,
                                 reading.reading,
                                 start,
-                                counted_day.due,
-                                None,
-                                end_of_day(counted_day.due, zone),
-                                calendar.with_disputed,
-                                reading.basis,
-                                steps,
+                                start.at,
                                 counted_period,
+                                calendar,
+                                zone,
+                                rule.extension_citation,
+                                reading.basis,
+                                lead,
                                 variant.id,
                             )
                         )

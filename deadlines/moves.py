@@ -20,16 +20,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from deadlines.case import Event, Facts, event_instant
 from deadlines.errors import ParamValue
 from deadlines.explain import Step, StepKind
 from deadlines.holidays import HolidayCalendar
-from deadlines.instants import count_hours, end_of_day, hour_reading
+from deadlines.instants import end_of_day, hour_reading
 from deadlines.periods import EXTENDING, Method, Period, count_in
-from deadlines.results import Evaluation, Message, Note, PendingReading, ReadingResult
+from deadlines.results import (
+    Evaluation,
+    Message,
+    Note,
+    PendingReading,
+    ReadingResult,
+    counted_in_days,
+    counted_in_hours,
+)
 from deadlines.rules.model import EventKind, LegalAidOutcome, Rule, Status, Variant, weakest
 
 Track = ReadingResult | PendingReading
@@ -296,25 +304,17 @@ def _interrupted(track: Track, event: Event, citation: str, place: Place) -> Ste
 def _recount(track: Track, start: date, place: Place) -> ReadingResult:
     """The reading counted again, as it was counted, from the day `start`."""
     assert not track.period.hours, "an hour reading is never counted again from a day"
-    counted = count_in(
-        start,
-        track.period,
-        track.reading.method,
-        place.calendar(track.with_disputed_holidays),
-        place.extension_citation,
-    )
-    return ReadingResult(
+    return counted_in_days(
         track.id,
         track.reading,
         track.start,
-        counted.due,
-        None,
-        end_of_day(counted.due, place.zone),
-        track.with_disputed_holidays,
-        track.basis,
-        counted.steps,
+        start,
         track.period,
-        track.row,
+        place.calendar(track.with_disputed_holidays),
+        place.zone,
+        place.extension_citation,
+        track.basis,
+        row=track.row,
     )
 
 
@@ -614,19 +614,17 @@ def _new_row(
         if hourly:
             how = hour_reading(reading.method)
             assert how is not None  # the row's period is in hours
-            counted = count_hours(instant, variant.period.hours, how, place.zone)
             results.append(
-                ReadingResult(
+                counted_in_hours(
                     reading_id,
                     reading,
                     earliest.start,
-                    counted.due.date(),
-                    counted.due,
-                    counted.due.astimezone(UTC),
-                    False,
-                    basis,
-                    (*lead, *counted.steps),
+                    instant,
                     variant.period,
+                    how,
+                    place.zone,
+                    basis,
+                    lead,
                     variant.id,
                 )
             )
@@ -634,25 +632,22 @@ def _new_row(
         calendars = [place.plain]
         if reading.method in EXTENDING and place.disputed:
             calendars.append(place.disputed)
-        for calendar in calendars:
-            day = count_in(
-                placed.at, variant.period, reading.method, calendar, place.extension_citation
+        results.extend(
+            counted_in_days(
+                reading_id + ("+disputed-holidays" if calendar.with_disputed else ""),
+                reading,
+                earliest.start,
+                placed.at,
+                variant.period,
+                calendar,
+                place.zone,
+                place.extension_citation,
+                basis,
+                lead,
+                variant.id,
             )
-            results.append(
-                ReadingResult(
-                    reading_id + ("+disputed-holidays" if calendar.with_disputed else ""),
-                    reading,
-                    earliest.start,
-                    day.due,
-                    None,
-                    end_of_day(day.due, place.zone),
-                    calendar.with_disputed,
-                    basis,
-                    (*lead, *day.steps),
-                    variant.period,
-                    variant.id,
-                )
-            )
+            for calendar in calendars
+        )
     return tuple(results)
 
 

@@ -5,12 +5,15 @@ deadlines/moves.py moves them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from deadlines.case import Event
 from deadlines.errors import ParamValue
 from deadlines.explain import Step
-from deadlines.periods import Period
+from deadlines.holidays import HolidayCalendar
+from deadlines.instants import HourReading, count_hours, end_of_day
+from deadlines.periods import Period, count_in
 from deadlines.rules.model import Reading, Rule, Status, Text
 
 
@@ -45,6 +48,71 @@ class ReadingResult:
     # period, and the row of the regime table it belongs to ("" for a rule without one).
     period: Period
     row: str = ""
+
+
+def counted_in_days(
+    reading_id: str,
+    reading: Reading,
+    start: Event,
+    day: date,
+    period: Period,
+    calendar: HolidayCalendar,
+    zone: ZoneInfo,
+    citation: str,
+    basis: tuple[str, ...],
+    lead: tuple[Step, ...] = (),
+    row: str = "",
+) -> ReadingResult:
+    """A reading of days, months or years counted from `day` in `calendar` (the one counting
+    of the engine's first readings and of every reading an event moves): it ends at 00:00
+    local the day after its last day. `lead`: the steps before the counting's own (the regime
+    row chosen, an interruption and its restart); `citation`: the text of the weekend and
+    holiday extension."""
+    counted = count_in(day, period, reading.method, calendar, citation)
+    return ReadingResult(
+        reading_id,
+        reading,
+        start,
+        counted.due,
+        None,
+        end_of_day(counted.due, zone),
+        calendar.with_disputed,
+        basis,
+        (*lead, *counted.steps),
+        period,
+        row,
+    )
+
+
+def counted_in_hours(
+    reading_id: str,
+    reading: Reading,
+    start: Event,
+    instant: datetime,
+    period: Period,
+    how: HourReading,
+    zone: ZoneInfo,
+    basis: tuple[str, ...],
+    lead: tuple[Step, ...] = (),
+    row: str = "",
+) -> ReadingResult:
+    """A reading of hours counted from `instant` (aware), exact to the minute across a
+    daylight-saving change: it ends at the instant itself."""
+    assert period.hours, "a period of days is counted by counted_in_days"
+    counted = count_hours(instant, period.hours, how, zone)
+    return ReadingResult(
+        reading_id,
+        reading,
+        start,
+        counted.due.date(),
+        counted.due,
+        counted.due.astimezone(UTC),
+        False,
+        basis,
+        (*lead, *counted.steps),
+        period,
+        row,
+    )
 
 
 @dataclass(frozen=True)
