@@ -16,7 +16,8 @@ A team of volunteers writes a few times a minute; the lock is held for milliseco
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -41,6 +42,29 @@ def _placeholders(sql: str) -> str:
     """The caseload's SQL with psycopg's placeholders: `?` becomes `%s`, and a `%` of the SQL
     itself is doubled (no `?` is ever inside a literal: tests/postgres/test_schema.py)."""
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+# The hosts a connection to which never leaves the machine: no TLS is asked for them.
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+
+
+def tls_options(options: Mapping[str, object], env: Mapping[str, str]) -> dict[str, str]:
+    """What to add to the connection so that a caseload (health data) never crosses a network
+    unencrypted, nor to a server that is not the one named: libpq's default (`prefer`) would
+    fall back to plain text and never checks the certificate. A server on this machine (a
+    local host or a Unix socket) needs nothing; an address that says how to connect (sslmode,
+    a service file) is followed as it is. Otherwise: TLS with the certificate verified against
+    the system's authorities (sslrootcert=system), unless the URL or PGSSLROOTCERT names the
+    authority of a private one."""
+    if {"sslmode", "service"} & options.keys() or {"PGSSLMODE", "PGSERVICE"} & env.keys():
+        return {}
+    hosts = str(options.get("host") or env.get("PGHOST") or "").split(",")
+    if all(host in LOCAL_HOSTS or host.startswith("/") for host in hosts):
+        return {}
+    extra = {"sslmode": "verify-full"}
+    if "sslrootcert" not in options and "PGSSLROOTCERT" not in env:
+        extra["sslrootcert"] = "system"
+    return extra
 
 
 def shown(url: str) -> str:
@@ -126,7 +150,7 @@ def connect(url: str, create: bool, field: str) -> PostgresDatabase:
         raise InputError("db.url-password", field=field, value=location)
     try:
         raw = psycopg.connect(
-            url,
+            psycopg.conninfo.make_conninfo(url, **tls_options(options, os.environ)),
             autocommit=True,  # transactions are begun explicitly (Database.write, snapshot)
             connect_timeout=CONNECT_TIMEOUT_S,
             application_name="deadlines",

@@ -23,7 +23,7 @@ import pytest
 
 from caseload import schema, schema_pg, store
 from caseload.db import connect
-from caseload.postgres import shown
+from caseload.postgres import shown, tls_options
 from deadlines.entered import build_case
 from deadlines.errors import InputError
 from deadlines.rules.model import EventKind
@@ -509,3 +509,79 @@ def test_only_the_owner_role_makes_or_migrates_the_tables(
     connection = connect(amina)
     assert [r.ref for r in store.load(connection)] == ["P-1"]
     connection.close()
+
+
+# --- TLS ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "added"),
+    [
+        ("postgresql://amina@db.asso.example/deadlines", {}, "verify-full+system"),
+        ("postgresql://amina@10.0.0.5:5433/deadlines", {}, "verify-full+system"),
+        ("postgresql://amina@db.asso.example/d?sslrootcert=/etc/asso-ca.pem", {}, "verify-full"),
+        ("postgresql://amina@db.asso.example/d", {"PGSSLROOTCERT": "/ca.pem"}, "verify-full"),
+        ("postgresql://amina@db.asso.example/d?sslmode=require", {}, ""),
+        ("postgresql://amina@db.asso.example/d", {"PGSSLMODE": "disable"}, ""),
+        ("postgresql://?service=caseload", {}, ""),
+        ("postgresql://amina@localhost/deadlines", {}, ""),
+        ("postgresql://amina@127.0.0.1:5432/deadlines", {}, ""),
+        ("postgresql://amina@%2Fvar%2Frun%2Fpostgresql/deadlines", {}, ""),
+        ("postgresql:///deadlines", {}, ""),
+        ("postgresql:///deadlines", {"PGHOST": "db.asso.example"}, "verify-full+system"),
+        ("postgresql://amina@localhost,db.asso.example/deadlines", {}, "verify-full+system"),
+    ],
+)
+def test_a_server_elsewhere_is_reached_over_verified_tls_only(
+    url: str, env: dict[str, str], added: str
+) -> None:
+    """libpq's default would send health data in plain text when the server offers no TLS, and
+    never checks whose certificate it is: the tool asks for verify-full unless the address says
+    how to connect or the server is on this machine."""
+    options = psycopg.conninfo.conninfo_to_dict(url)
+    extra = tls_options(options, env)
+    expected = {
+        "": {},
+        "verify-full": {"sslmode": "verify-full"},
+        "verify-full+system": {"sslmode": "verify-full", "sslrootcert": "system"},
+    }[added]
+    assert extra == expected
+
+
+def test_a_server_named_by_a_network_name_without_tls_is_refused(
+    postgres_database: str,
+    postgres_server: PostgresServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The test server speaks no TLS: reached under a network name (hostaddr: the same
+    loopback), the tool refuses to talk to it in plain text; the user may say so explicitly."""
+    name = postgres_database.rsplit("/", 1)[1]
+    elsewhere = (
+        f"postgresql://deadlines@db.asso.example:{postgres_server.port}/{name}"
+        f"?hostaddr={postgres_server.host}"
+    )
+    # ~/.pgpass matches on the host name: the test's password file, for any host.
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(
+        "".join(
+            "*:" + line.split(":", 1)[1]
+            for line in postgres_server.passfile.read_text().splitlines(keepends=True)
+        )
+    )
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    refused = _run(elsewhere, "case", "add", "A-1", "--territory", "75", tmp_path=tmp_path)
+    assert refused.returncode == 2
+    assert "SSL" in refused.stderr and "Traceback" not in refused.stderr
+    assert _tables(postgres_database) == []
+    plain = _run(
+        elsewhere + "&sslmode=disable",
+        "case",
+        "add",
+        "A-1",
+        "--territory",
+        "75",
+        tmp_path=tmp_path,
+    )
+    assert plain.returncode == 0, plain.stderr
