@@ -585,3 +585,61 @@ def test_a_server_named_by_a_network_name_without_tls_is_refused(
         tmp_path=tmp_path,
     )
     assert plain.returncode == 0, plain.stderr
+
+
+# --- a connection lost in the middle of a command ---------------------------------------------
+
+
+def test_a_connection_cut_while_the_caseworker_answers_is_one_line_and_saves_nothing(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    """The server restarts, a network drops, an administrator ends the session while `case set`
+    waits for « Enregistrer ? »: the answer gets one line naming the store and the cause, exit
+    2, no traceback, and nothing is written; the next command works."""
+    added = _run(
+        postgres_database, "case", "add", "T-1", "--filed", "15/01/2025", tmp_path=tmp_path
+    )
+    assert added.returncode == 0, added.stderr
+    process = subprocess.Popen(
+        [
+            str(SCRIPT),
+            "case",
+            "set",
+            "T-1",
+            "--ofii-request",
+            "01/02/2025",
+            "--as-of",
+            "2025-04-01",
+            "--db",
+            postgres_database,
+        ],
+        env=subprocess_env(tmp_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    said = ""
+    while not said.endswith("Enregistrer ? [o/N] "):
+        char = process.stderr.read(1)
+        assert char, (said, process.wait(timeout=30))
+        said += char
+    admin = postgres_database.replace("deadlines@", "postgres@", 1)
+    with psycopg.connect(admin, autocommit=True) as pg:
+        (ended,) = pg.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = 'deadlines' AND datname = current_database()"
+        ).fetchone()
+    assert ended == 1
+    _, stderr = process.communicate("o\n", timeout=60)
+    assert process.returncode == 2, stderr
+    (line,) = [line for line in stderr.splitlines() if line.strip()]
+    assert line.startswith(f"erreur : --db : impossible d'ouvrir « {postgres_database} » (")
+    assert "Traceback" not in stderr
+    with psycopg.connect(postgres_database) as pg:
+        assert pg.execute("SELECT count(*) FROM events WHERE kind = 'ofii-request'").fetchone() == (
+            0,
+        )
+    again = _run(postgres_database, "case", "show", "T-1", tmp_path=tmp_path)
+    assert again.returncode == 0, again.stderr
