@@ -127,7 +127,9 @@ class PostgresDatabase(Database):
         if isinstance(error, psycopg.errors.DataCorrupted | psycopg.errors.IndexCorrupted):
             return "db.damaged", reason
         if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
-            return "db.open", reason  # the server went away, was shut down, ran out of disk
+            if self.raw.broken:  # the server went away, was restarted, the network dropped
+                return "db.lost", reason
+            return "db.open", reason  # the server refused the statement: out of disk…
         return None  # a constraint or a statement the code got wrong: a bug, shown as one
 
     def delete_change_log(self, ref: str) -> None:

@@ -370,6 +370,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "a deadlines caseload; nothing was written into it. Give an empty database, made for "
         "deadlines.",
     },
+    "db.lost": {
+        "fr": "{option} : la connexion à « {value} » a été perdue ({reason}). Ce que la "
+        "commande écrivait n'a peut-être pas été enregistré ; relancez-la : elle montre la base "
+        "telle qu'elle est.",
+        "en": "{option}: the connection to '{value}' was lost ({reason}). What the command was "
+        "writing may not have been saved; run it again: it shows the caseload as it is.",
+    },
     "db.schema-denied": {
         "fr": "{option} : les tables de « {value} » doivent être créées ou mises à jour (schéma "
         "{version} → {latest}), et le rôle connecté n'en a pas le droit. Le rôle propriétaire de "

@@ -635,7 +635,8 @@ def test_a_connection_cut_while_the_caseworker_answers_is_one_line_and_saves_not
     _, stderr = process.communicate("o\n", timeout=60)
     assert process.returncode == 2, stderr
     (line,) = [line for line in stderr.splitlines() if line.strip()]
-    assert line.startswith(f"erreur : --db : impossible d'ouvrir « {postgres_database} » (")
+    assert line.startswith(f"erreur : --db : la connexion à « {postgres_database} » a été perdue (")
+    assert line.endswith("relancez-la : elle montre la base telle qu'elle est.")
     assert "Traceback" not in stderr
     with psycopg.connect(postgres_database) as pg:
         assert pg.execute("SELECT count(*) FROM events WHERE kind = 'ofii-request'").fetchone() == (
