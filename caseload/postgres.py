@@ -124,12 +124,14 @@ class PostgresDatabase(Database):
             error, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction
         ):
             return "db.readonly", reason
-        if isinstance(error, psycopg.errors.DataCorrupted | psycopg.errors.IndexCorrupted):
-            return "db.damaged", reason
-        if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        if isinstance(
+            error, psycopg.OperationalError | psycopg.InterfaceError | psycopg.InternalError
+        ):
             if self.raw.broken:  # the server went away, was restarted, the network dropped
                 return "db.lost", reason
-            return "db.open", reason  # the server refused the statement: out of disk…
+            # The server could not do it: out of disk, its own data damaged (the SQLite
+            # recovery db.damaged names does not apply: that is the server's administrator's).
+            return "db.open", reason
         return None  # a constraint or a statement the code got wrong: a bug, shown as one
 
     def delete_change_log(self, ref: str) -> None:
