@@ -2,9 +2,11 @@
 
 The work lives below: `deadlines/` computes, `caseload/` keeps the cases and plans the lists and
 the export, `calendars/` writes iCalendar, `rendering/` draws tables and JSON. Nothing below
-imports this module. The options a user can enter about a case come from one catalogue,
-`deadlines.inputs.INPUTS` (see `case_inputs`). sqlite3, rich and the calendar writer are
-imported inside the commands that need them: a JSON `compute` loads none of them.
+imports this module. What the commands share while they run (errors as one line, the store,
+sentences in the user's language) is in cli_shared.py, which never imports this module. The
+options a user can enter about a case come from one catalogue, `deadlines.inputs.INPUTS` (see
+`case_inputs`). sqlite3, rich and the calendar writer are imported inside the commands that need
+them: a JSON `compute` loads none of them.
 
 No `from __future__ import annotations` here: Typer reads every command's annotations at each
 start, and as strings each would be compiled and evaluated twice (256 evals); the few names
@@ -14,7 +16,6 @@ known to mypy only are quoted.
 import gc
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,8 +24,6 @@ import typer
 from cli_options import (
     EXIT_CANCELLED,
     FORMATS,
-    LANGS,
-    OPTION_OF_FIELD,
     AcceptUnlikely,
     AsOf,
     Assignee,
@@ -42,6 +41,16 @@ from cli_options import (
     Yes,
     case_inputs,
 )
+from cli_shared import (
+    choice,
+    creating,
+    open_store,
+    reported,
+    say,
+    say_unlikely,
+    whose_cases,
+    write_file,
+)
 from deadlines import LAW_AS_OF
 from deadlines.errors import DeadlinesError, InputError
 from deadlines.inputs import EVENT_INPUTS, Entered
@@ -51,7 +60,6 @@ if TYPE_CHECKING:
     from caseload.store import CaseRecord
     from deadlines.case import Case
     from deadlines.engine import Computation
-    from deadlines.plausible import Unlikely
 
 HELP = f"""Échéances du titre de séjour pour soins (CESEDA L.425-9).
 
@@ -101,150 +109,11 @@ def main() -> None:
     app()
 
 
-# --- errors --------------------------------------------------------------------------------
-
-
-def report_error(error: DeadlinesError, lang: str) -> int:
-    """One clear line on stderr in the user's language (after the rows of a CSV's errors);
-    the error's exit status."""
-    from caseload.csv_import import CsvErrors
-    from deadlines.messages import render
-
-    if isinstance(error, CsvErrors):
-        for row in error.errors:
-            params = {**dict(row.params), "option": row.column or ""}
-            where = f"ligne {row.line}" if lang == "fr" else f"line {row.line}"
-            if row.column:
-                where += (
-                    f", colonne « {row.column} »" if lang == "fr" else f", column '{row.column}'"
-                )
-            typer.echo(f"{where} : {render(row.key, params, lang)}", err=True)
-    # A value typed by the user is echoed on one line: a control character (the newline of
-    # `--ref $'a\nb'`) is shown escaped, never written out.
-    params = {
-        key: _one_line(value) if isinstance(value, str) else value
-        for key, value in error.params.items()
-    }
-    params["option"] = OPTION_OF_FIELD.get(error.field or "", error.field or "deadlines")
-    prefix = "erreur : " if lang == "fr" else "error: "
-    typer.echo(prefix + render(error.key, params, lang), err=True)
-    return error.exit_code
-
-
-def _one_line(text: str) -> str:
-    """A typed value as it can be shown: the bytes that were not UTF-8 (which Python keeps as
-    lone surrogates) as \\xff, control characters escaped, never written out raw."""
-    import unicodedata
-
-    readable = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in readable)
-
-
-@contextmanager
-def reported(lang: str) -> Iterator[None]:
-    """A DeadlinesError raised inside is one line on stderr and the command's exit status.
-
-    The language is checked first, for every command, before anything is read or written."""
-    try:
-        _choice(lang, LANGS, "lang")
-        yield
-    except DeadlinesError as error:
-        raise typer.Exit(report_error(error, lang if lang in LANGS else "fr")) from None
-
-
-def _choice(value: str, choices: tuple[str, ...], field: str) -> str:
-    if value not in choices:
-        raise InputError("option.choice", field=field, value=value, choices=", ".join(choices))
-    return value
-
-
-def _say(fr: str, en: str, lang: str, err: bool = True) -> None:
-    typer.echo(fr if lang == "fr" else en, err=err)
-
-
-def _say_unlikely(found: "list[Unlikely]", accepted: bool, lang: str) -> None:
-    """Each unlikely value on stderr, before anything is shown or saved; a reference that reads
-    like a person's name is refused (it would be written into every calendar)."""
-    from deadlines.errors import ParamValue
-    from deadlines.messages import render
-
-    for item in [] if accepted else found:
-        if item.key == "ref.looks-like-a-name":
-            raise InputError(item.key, field=item.field, value=item.value)
-        params: dict[str, ParamValue] = {
-            "option": OPTION_OF_FIELD.get(item.field, item.field),
-            "value": item.value,
-        }
-        prefix = "attention : " if lang == "fr" else "warning: "
-        typer.echo(prefix + render(item.key, params, lang), err=True)
-
-
 def _days(text: str) -> int:
     """A window in days: ASCII digits only (int() would take « ٣ » for 3), 0 to 3660."""
     if not (text.isascii() and text.isdigit()) or int(text) > 3660:
         raise InputError("days.format", field="days", value=text)
     return int(text)
-
-
-def _follower(mine: bool, assignee: str | None) -> str | None:
-    """Whose cases a list shows: `--mine` (the caseworker running it), `--assignee NAME`, or
-    None for the whole team."""
-    from caseload.store import os_user
-    from caseload.team import parse_assignee
-
-    if mine and assignee is not None:
-        raise InputError("assignee.mine-and-name", field="assignee", value=os_user())
-    if mine:
-        return os_user()
-    return None if assignee is None else parse_assignee(assignee)
-
-
-def _store(
-    db: str | None, lang: str, writes: bool = False, create: bool = False
-) -> "AbstractContextManager[Database]":
-    """The caseload a command works on (caseload.db.opened), telling the user on the way what
-    it had to put right (a store others could read)."""
-    from caseload.db import opened
-    from deadlines.messages import render
-
-    def notice(key: str, value: str) -> None:
-        prefix = "attention : " if lang == "fr" else "warning: "
-        typer.echo(prefix + render(key, {"value": value}, lang), err=True)
-
-    return opened(db, create=create, writes=writes, notify=notice)
-
-
-def _write_file(path: Path, data: bytes | Iterator[bytes], field: str) -> int:
-    """Write a calendar atomically, readable by its owner only; a failure is one line, exit 2."""
-    from calendars.files import write_private_atomically
-
-    try:
-        return write_private_atomically(path, data)
-    except OSError as error:
-        raise InputError(
-            "ics.write", field=field, value=str(path), reason=error.strerror or str(error)
-        ) from None
-
-
-@contextmanager
-def creating(db: str | None, lang: str) -> Iterator["Database"]:
-    """The store of `case add` and `import`, the two commands that create one where nothing
-    exists (every other command refuses a missing store: a mistyped path is not an empty
-    caseload); says so when it does."""
-    with _store(db, lang, writes=True, create=True) as connection:
-        if connection.created and connection.dialect == "sqlite":
-            _say(
-                f"Base de dossiers créée : {connection.location} (lisible par vous seul).",
-                f"Caseload created: {connection.location} (readable by you only).",
-                lang,
-            )
-        elif connection.created:
-            _say(
-                f"Tables de la base de dossiers créées dans {connection.location}.",
-                f"Caseload tables created in {connection.location}.",
-                lang,
-            )
-        yield connection
 
 
 # --- compute -------------------------------------------------------------------------------
@@ -312,7 +181,7 @@ def compute(
     from rendering.output import show_computation
 
     with reported(lang):
-        _choice(output_format, FORMATS, "format")
+        choice(output_format, FORMATS, "format")
         if ics == "":
             raise InputError("ics.empty", field="ics")
         if ics == "-" and output_format == "json":
@@ -322,7 +191,7 @@ def compute(
         case = build_case(entered)
         day, now = case_reference(as_of, case.where)
         unlikely = check_events(parse_events(entered), day, now)
-        _say_unlikely(unlikely + check_ref(ref or ""), accept_unlikely, lang)
+        say_unlikely(unlikely + check_ref(ref or ""), accept_unlikely, lang)
         computation = compute_deadlines(case, day, now)
         if ics is not None and export is not None:
             _write_case_calendar(computation, export, ics, lang)
@@ -376,8 +245,8 @@ def _write_case_calendar(computation: "Computation", export: Any, target: str, l
         sys.stdout.flush()
         return
     path = Path(target)
-    _write_file(path, data, "ics")
-    _say(
+    write_file(path, data, "ics")
+    say(
         f"Agenda écrit : {path} ({len(events)} événements, {len(data)} octets)",
         f"Calendar written: {path} ({len(events)} events, {len(data)} bytes)",
         lang,
@@ -436,12 +305,12 @@ def case_add(
         case = build_case(entered, require_event=False)
         day, now = case_reference(as_of, case.where)
         unlikely = check_ref(checked) + check_events(parse_events(entered), day, now)
-        _say_unlikely(unlikely, accept_unlikely, lang)
+        say_unlikely(unlikely, accept_unlikely, lang)
         # Computed before saving: a bad --as-of is an error with nothing written.
         computation = compute_deadlines(case, day, now) if case.events else None
         with creating(db, lang) as connection:
             store.add(connection, checked, case, assignee=follower)
-        _say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
+        say(f"Dossier « {checked} » ajouté.", f"Case '{checked}' added.", lang)
         if computation is not None:
             show_computation(computation, lang, "table", False)
 
@@ -493,14 +362,14 @@ def _save_case_change(
 
     new_case = change(record.case)
     if new_case == record.case:
-        _say("Rien à changer.", "Nothing to change.", lang)
+        say("Rien à changer.", "Nothing to change.", lang)
         return
     before = _compute_case(record.case, as_of, record)
     after = compute_deadlines(new_case, before.as_of, before.now, record.done)
     render_moves(before, after, lang, sys.stdout)
     _confirm("Enregistrer ?", "Save?", lang, yes)
     _, _, changes = store.update(connection, record.ref, change, None if yes else record)
-    _say(
+    say(
         f"Dossier « {record.ref} » enregistré ({len(changes)} changement(s)).",
         f"Case '{record.ref}' saved ({len(changes)} change(s)).",
         lang,
@@ -528,12 +397,12 @@ def case_set(
     from deadlines.entered import merge_facts, parse_events
     from deadlines.plausible import check_events
 
-    with reported(lang), _store(db, lang, writes=True) as connection:
+    with reported(lang), open_store(db, lang, writes=True) as connection:
         record = store.get(connection, ref)
         events = parse_events(entered)
         merge_facts(record.case.facts, entered)  # every fact checked before anything is shown
         day, now = case_reference(as_of, record.case.where)
-        _say_unlikely(check_events(events, day, now), accept_unlikely, lang)
+        say_unlikely(check_events(events, day, now), accept_unlikely, lang)
 
         def change(case: "Case") -> "Case":
             """The change asked for: the dates and facts given, over the case as it is."""
@@ -565,7 +434,7 @@ def case_unset(
         names = [spec.id for spec in EVENT_INPUTS]
         if event not in names:
             raise InputError("event.unknown", field="event", value=event, choices=", ".join(names))
-        with _store(db, lang, writes=True) as connection:
+        with open_store(db, lang, writes=True) as connection:
             record = store.get(connection, ref)
             day = parse_date(on, "date") if on else None
             kind = EventKind(event)
@@ -596,22 +465,22 @@ def case_show(
     from rendering.output import show_computation
 
     with reported(lang):
-        _choice(output_format, FORMATS, "format")
-        with _store(db, lang) as connection:
+        choice(output_format, FORMATS, "format")
+        with open_store(db, lang) as connection:
             record = store.get(connection, ref)
         if output_format == "table":
             archived = " (archivé)" if lang == "fr" else " (archived)"
             status = "" if record.status == "active" else archived
-            _say(f"Dossier « {ref} »{status}", f"Case '{ref}'{status}", lang, err=False)
+            say(f"Dossier « {ref} »{status}", f"Case '{ref}'{status}", lang, err=False)
             if record.assignee is not None:
-                _say(
+                say(
                     f"Suivi par : {record.assignee}",
                     f"Assignee: {record.assignee}",
                     lang,
                     err=False,
                 )
         if not record.case.events:
-            _say("Aucune date saisie.", "No date entered.", lang, err=False)
+            say("Aucune date saisie.", "No date entered.", lang, err=False)
             return
         computation = _compute_case(record.case, as_of, record)
         show_computation(computation, lang, output_format, explain, case_ref=ref)
@@ -635,11 +504,11 @@ def case_list(
     from rendering.progress import computing, progress_bar
 
     with reported(lang):
-        _choice(output_format, FORMATS, "format")
-        follower = _follower(mine, assignee)
+        choice(output_format, FORMATS, "format")
+        follower = whose_cases(mine, assignee)
         reference = caseload_reference(as_of)
         with (
-            _store(db, lang) as connection,
+            open_store(db, lang) as connection,
             progress_bar(computing(lang)) as progress,
         ):
             rows = load_case_rows(
@@ -687,7 +556,7 @@ def case_done(
 
     with reported(lang):
         known_rule(rule)  # refused before the store is opened
-        with _store(db, lang, writes=True) as connection:
+        with open_store(db, lang, writes=True) as connection:
             record = store.get(connection, ref)
             computation = _compute_case(record.case, as_of, record)
             deadline = deadline_to_mark(computation, rule, trigger_date)
@@ -704,7 +573,7 @@ def case_done(
                     yes,
                 )
             store.mark_done(connection, record, deadline.key, when)
-        _say(
+        say(
             f"« {deadline.rule.title.get('fr')} » marqué fait le {when:%d/%m/%Y}.",
             f"'{deadline.rule.title.get('en')}' marked done on {when.isoformat()}.",
             lang,
@@ -716,9 +585,9 @@ def case_archive(ref: Ref, lang: Lang = "fr", db: Db = None) -> None:
     """Archive un dossier : il sort de l'agenda ; le prochain export annule ses échéances."""
     from caseload import store
 
-    with reported(lang), _store(db, lang, writes=True) as connection:
+    with reported(lang), open_store(db, lang, writes=True) as connection:
         store.set_status(connection, store.get(connection, ref), "archived")
-        _say(f"Dossier « {ref} » archivé.", f"Case '{ref}' archived.", lang)
+        say(f"Dossier « {ref} » archivé.", f"Case '{ref}' archived.", lang)
 
 
 @case_app.command("assign", cls=Command)
@@ -742,14 +611,14 @@ def case_assign(
         if (name is None) == (not nobody):  # both, or neither
             raise InputError("assignee.name-or-nobody", field="assignee")
         follower = None if name is None else parse_assignee(name)
-        with _store(db, lang, writes=True) as connection:
+        with open_store(db, lang, writes=True) as connection:
             changed = store.assign(connection, store.get(connection, ref), follower)
         if not changed:
-            _say("Rien à changer.", "Nothing to change.", lang)
+            say("Rien à changer.", "Nothing to change.", lang)
         elif follower is None:
-            _say(f"Dossier « {ref} » confié à personne.", f"Case '{ref}' assigned to nobody.", lang)
+            say(f"Dossier « {ref} » confié à personne.", f"Case '{ref}' assigned to nobody.", lang)
         else:
-            _say(
+            say(
                 f"Dossier « {ref} » confié à {follower}.",
                 f"Case '{ref}' assigned to {follower}.",
                 lang,
@@ -764,8 +633,8 @@ def case_history(
     from caseload.team import history
 
     with reported(lang):
-        _choice(output_format, FORMATS, "format")
-        with _store(db, lang) as connection:
+        choice(output_format, FORMATS, "format")
+        with open_store(db, lang) as connection:
             changes = history(connection, ref)
         if output_format == "json":
             from rendering.history import history_to_dict
@@ -783,7 +652,7 @@ def case_remove(ref: Ref, yes: Yes = False, lang: Lang = "fr", db: Db = None) ->
     """Supprime un dossier et ses dates (le journal garde seulement qu'il a existé)."""
     from caseload import store
 
-    with reported(lang), _store(db, lang, writes=True) as connection:
+    with reported(lang), open_store(db, lang, writes=True) as connection:
         record = store.get(connection, ref)
         _confirm(
             f"Supprimer définitivement le dossier « {ref} » ?",
@@ -792,7 +661,7 @@ def case_remove(ref: Ref, yes: Yes = False, lang: Lang = "fr", db: Db = None) ->
             yes,
         )
         store.remove(connection, record)
-        _say(f"Dossier « {ref} » supprimé.", f"Case '{ref}' deleted.", lang)
+        say(f"Dossier « {ref} » supprimé.", f"Case '{ref}' deleted.", lang)
 
 
 # --- agenda, export, import, backup --------------------------------------------------------
@@ -821,12 +690,12 @@ def agenda(
     from rendering.progress import computing, progress_bar
 
     with reported(lang):
-        _choice(output_format, FORMATS, "format")
+        choice(output_format, FORMATS, "format")
         window = _days(days)
-        follower = _follower(mine, assignee)
+        follower = whose_cases(mine, assignee)
         reference = caseload_reference(as_of)  # a bad --as-of fails before the store is opened
         with (
-            _store(db, lang) as connection,
+            open_store(db, lang) as connection,
             progress_bar(computing(lang)) as progress,
         ):
             result = load_agenda(connection, reference, window, progress, assignee=follower)
@@ -902,7 +771,7 @@ def export(
         reminders = parse_reminders(remind)
         reference = caseload_reference(as_of)
         where = _export_target(output, calendar, lang)
-        with _store(db, lang, writes=True) as connection:
+        with open_store(db, lang, writes=True) as connection:
             for ref in refs or ():
                 store.get(connection, ref)  # an unknown reference is an error, not an empty file
             with progress_bar(computing(lang)) as progress:
@@ -927,7 +796,7 @@ def export(
                 elif output == STDOUT:
                     size = _write_stdout(chunks)
                 else:
-                    size = _write_file(Path(output), chunks, "output")
+                    size = write_file(Path(output), chunks, "output")
             if not dry_run:
                 job.save()  # only once the file is written
         c = job.counts
@@ -945,7 +814,7 @@ def export(
             totals = totals_fr if lang == "fr" else totals_en
             render_dry_run(job.changes, where, totals, lang, sys.stdout)
             return
-        _say(
+        say(
             f"Agenda écrit : {where} ({totals_fr} ; {size} octets)",
             f"Calendar written: {where} ({totals_en}; {size} bytes)",
             lang,
@@ -1037,14 +906,14 @@ def sync(
     from rendering.progress import computing, progress_bar
 
     with reported(lang):
-        whose = _follower(mine, assignee)
+        whose = whose_cases(mine, assignee)
         target = calendar_url(url)
         secret = password(user, password_file, dict(os.environ))
         seconds = _timeout(timeout)
         options = ExportOptions("", lang, parse_reminders(remind), info is not False)
         reference = caseload_reference(as_of)
         if secret is not None and not target.startswith("https:") and not is_loopback(target):
-            _say(
+            say(
                 "attention : http:// sans TLS : le mot de passe et les échéances passent en "
                 "clair sur le réseau.",
                 "warning: http:// without TLS: the password and the deadlines cross the network "
@@ -1052,7 +921,7 @@ def sync(
                 lang,
             )
         with (
-            _store(db, lang, writes=not dry_run) as connection,
+            open_store(db, lang, writes=not dry_run) as connection,
             Calendar(target, user, secret, seconds) as calendar,
         ):
             refs = None if whose is None else syncing.assigned(connection, whose)
@@ -1183,12 +1052,12 @@ def backup(
     """
     from caseload.database import SqliteDatabase
 
-    with reported(lang), _store(db, lang) as connection:
+    with reported(lang), open_store(db, lang) as connection:
         if isinstance(connection, SqliteDatabase):
             from caseload.backup import backup as copy
 
             pages = copy(connection, target, force)
-            _say(
+            say(
                 f"Copie écrite : {target} ({pages} pages).",
                 f"Backup written: {target} ({pages} pages).",
                 lang,
@@ -1197,7 +1066,7 @@ def backup(
         from caseload.copy import backup_to_file
 
         copied = backup_to_file(connection, target, force)
-        _say(
+        say(
             f"Copie écrite : {target} ({copied.cases} dossiers, {copied.events} événements, "
             f"{copied.changes} lignes d'historique ; échéances vérifiées).",
             f"Backup written: {target} ({copied.cases} cases, {copied.events} events, "
@@ -1253,7 +1122,7 @@ def db_copy(
     from caseload.copy import copy
 
     with reported(lang):
-        _choice(output_format, FORMATS, "format")
+        choice(output_format, FORMATS, "format")
         copied = copy(source, target)
     if output_format == "json":
         from rendering.output import json_text
@@ -1271,7 +1140,7 @@ def db_copy(
             )
         )
         return
-    _say(
+    say(
         f"Copie vérifiée : {copied.cases} dossiers, {copied.events} événements, "
         f"{copied.changes} lignes d'historique copiés dans {copied.target} ; les "
         f"{copied.deadlines} échéances des {copied.cases} dossiers sont identiques "
