@@ -4,7 +4,7 @@ warnings about unlikely values (`say_unlikely`); the store a command works on (`
 `creating` for the two commands that may create one); whose cases a list shows (`whose_cases`);
 a file written for its owner only (`write_file`).
 
-cli.py imports it; it imports only cli_options, never cli.py. Everything heavier is
+The command modules import it; it imports none of them, only cli_options. Everything heavier is
 imported inside the function that needs it: a JSON `compute` loads no rich, sqlite3 or caseload.
 No `from __future__ import annotations` (see cli.py): the names known to mypy only are quoted.
 """

@@ -246,7 +246,7 @@ def options_for(name: str, **changes: Any) -> ExportOptions:
 
 
 def ics_of(computation: Computation, options: ExportOptions) -> bytes:
-    """What `compute --ics` writes for this computation (the same calls as cli._write_calendar)."""
+    """What `compute --ics` writes for this computation (the same calls as cli_compute.py)."""
     name = ("Échéances " if options.lang == "fr" else "Deadlines ") + options.ref
     return to_ics(
         plan(computation, options),

@@ -143,7 +143,7 @@ def test_an_unknown_regime_is_said_before_the_date_in_the_lists(tmp_path: Path) 
     assert doc["rows"][0]["unknown_facts"] == ["oqtf-decided"]
 
 
-# --- what cli.py passes on (the renderer's side is tested above and in test_rendering_compute)
+# --- what the commands pass on (the renderer's side is tested above and in test_rendering_compute)
 
 
 def test_case_list_json_says_its_schema(hours: Path) -> None:
