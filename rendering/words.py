@@ -118,19 +118,23 @@ def short_day(event: Event) -> str:
 
 
 # What a suspended deadline shows instead of its date (rules.md wave 2, "Waiting"): the event
-# that interrupted it and what will restart it. The « + 15 jours » stays on one line.
+# that interrupted it and what will restart it. Not "+ 15 days": that holds for an admission or
+# a rejection, but a provisional admission or a lapse restarts it from the notification itself
+# (décret 2020-1717 art. 43), so a caseworker counting from the cell would be late; the
+# warning under the table gives the whole rule, and the tool counts it once the decision is in.
 _SUSPENDED = {
-    "fr": "suspendu (aide juridictionnelle demandée le {day} ; nouveau délai à compter de la "
-    "décision du BAJ +\u00a015 jours)",
-    "en": "suspended (legal aid requested on {day}; a new period runs from the legal-aid "
-    "decision +\u00a015 days)",
+    "fr": "suspendu (aide juridictionnelle demandée le {day} ; un nouveau délai courra de la "
+    "décision du BAJ : saisissez-la dès sa notification)",
+    "en": "suspended (legal aid requested on {day}; a new period will run from the legal-aid "
+    "decision: enter it as soon as it is notified)",
 }
 _MOVED_BY = {"fr": "déplacé par : {events}", "en": "moved by: {events}"}
 
 
 def suspended(event: Event | None, lang: str) -> str:
-    """« suspendu (aide juridictionnelle demandée le 17/03/2025 ; nouveau délai à compter de la
-    décision du BAJ + 15 jours) »: the date cell of a suspended deadline."""
+    """« suspendu (aide juridictionnelle demandée le 17/03/2025 ; un nouveau délai courra de la
+    décision du BAJ : saisissez-la dès sa notification) »: the date cell of a suspended
+    deadline."""
     if event is None:
         return name("state.suspended", lang)
     if event.kind is EventKind.LEGAL_AID_REQUESTED:

@@ -35,12 +35,12 @@ REQUESTED = Event(EventKind.LEGAL_AID_REQUESTED, date(2025, 3, 17))
 DECIDED = Event(EventKind.LEGAL_AID_DECIDED, date(2025, 5, 6))
 APPEAL = "Saisir le tribunal administratif contre le refus de titre"
 SUSPENDED_FR = (
-    "suspendu (aide juridictionnelle demandée le 17/03/2025 ; nouveau délai à compter de la "
-    "décision du BAJ + 15 jours)"
+    "suspendu (aide juridictionnelle demandée le 17/03/2025 ; un nouveau délai courra de la "
+    "décision du BAJ : saisissez-la dès sa notification)"
 )
 SUSPENDED_EN = (
-    "suspended (legal aid requested on 17/03/2025; a new period runs from the legal-aid "
-    "decision + 15 days)"
+    "suspended (legal aid requested on 17/03/2025; a new period will run from the legal-aid "
+    "decision: enter it as soon as it is notified)"
 )
 
 
