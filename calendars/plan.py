@@ -21,7 +21,7 @@ from deadlines import LAW_AS_OF
 from deadlines.clock import PIVOT_ZONE
 from deadlines.dates import format_instant, format_long
 from deadlines.engine import Computation, Listed, State
-from deadlines.messages import name, render_note
+from deadlines.messages import moved_by, name, render_note
 
 DEFAULT_REMIND_DAYS = (7, 2)
 DEFAULT_REMIND_HOURS = (24, 4)
@@ -204,6 +204,10 @@ def _description(deadline: Listed, lang: str) -> str:
             status=name(f"status.{deadline.status.value}", lang),
         )
     )
+    # Why the date is not the one first counted (legal aid, a recours, a placement…): the
+    # calendar is where the caseworker sees it move.
+    if moved := moved_by(deadline.moved_by, deadline.suspended_by, lang):
+        lines.append(moved[0].upper() + moved[1:])
     lines.extend(labels["warning"].format(text=render_note(w, lang)) for w in deadline.warnings)
     lines.append(labels["computed"].format(law=LAW_AS_OF))
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from deadlines.rules.model import Text
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from deadlines.case import Event
     from deadlines.results import Message
 
 LANGS = ("fr", "en")
@@ -1421,6 +1422,30 @@ def render(key: str, params: dict[str, ParamValue], lang: str) -> str:
 def render_step(step: Step, lang: str) -> str:
     params = {"before": step.before, "after": step.after, **step.param_dict()}
     return render(step.message, params, lang)
+
+
+def short_day(event: Event) -> str:
+    """« 17/03/2025 », or « 18/03/2025 10:00 » for an event entered with its time: an event's
+    day as a row names it, beside the event's name."""
+    return f"{event.at:%d/%m/%Y}" + (f" {event.time:%H:%M}" if event.time else "")
+
+
+_MOVED_BY = {"fr": "déplacé par : {events}", "en": "moved by: {events}"}
+
+
+def moved_by(events: tuple[Event, ...], suspended_by: Event | None, lang: str) -> str:
+    """« déplacé par : demande d'aide juridictionnelle (17/03/2025) ; décision du BAJ
+    (06/05/2025) »: the events that moved a deadline, in the order they applied, but the one
+    that suspends it, which its date cell names already ("" if none is left). The table, the
+    lists and the calendar events say it in the same words."""
+    named = [
+        f"{name(f'event.{e.kind.value}', lang)} ({short_day(e)})"
+        for e in events
+        if e != suspended_by
+    ]
+    if not named:
+        return ""
+    return _MOVED_BY[lang].format(events=(" ; " if lang == "fr" else "; ").join(named))
 
 
 def render_note(note: Text | Message, lang: str) -> str:

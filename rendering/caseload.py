@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from caseload.agenda import Agenda, AgendaRow
 from deadlines.dates import format_instant, format_long
 from deadlines.engine import Computation, Deadline, State
-from deadlines.messages import name, render_note
+from deadlines.messages import moved_by, name, render_note
 from deadlines.report import minutes_left, unknown_facts
 from deadlines.territories import territory
 from rendering.grid import Column, boxed, boxed_overhead, centred, fit
@@ -27,7 +27,6 @@ from rendering.words import (
     Footnotes,
     hang,
     mark,
-    moved_by,
     protect,
     suspended,
     terminal_width,

@@ -24,7 +24,7 @@ from deadlines.case import Event
 from deadlines.dates import format_long
 from deadlines.engine import Computation, Deadline, State
 from deadlines.explain import Step
-from deadlines.messages import name, render_note, render_step
+from deadlines.messages import moved_by, name, render_note, render_step, short_day
 from deadlines.report import minutes_left, unknown_facts
 from deadlines.results import Evaluation, PendingReading, ReadingResult
 from deadlines.rules.model import Who
@@ -35,9 +35,7 @@ from rendering.words import (
     Footnotes,
     hang,
     mark,
-    moved_by,
     protect,
-    short_day,
     suspended,
     terminal_width,
     time_left,

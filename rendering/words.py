@@ -15,7 +15,7 @@ from typing import TextIO
 
 from deadlines.case import Event
 from deadlines.dates import format_instant, format_long
-from deadlines.messages import name
+from deadlines.messages import name, short_day
 from deadlines.rules.model import EventKind
 
 NBSP = "\u00a0"
@@ -111,12 +111,6 @@ def when(day: date, at: datetime | None, lang: str) -> str:
     return f"{format_instant(at, lang)} ({name(f'zone.{at.tzinfo}', lang)})"
 
 
-def short_day(event: Event) -> str:
-    """« 17/03/2025 », or « 18/03/2025 10:00 » for an event entered with its time: an event's
-    day as a row names it, beside the event's name."""
-    return f"{event.at:%d/%m/%Y}" + (f" {event.time:%H:%M}" if event.time else "")
-
-
 # What a suspended deadline shows instead of its date (rules.md wave 2, "Waiting"): the event
 # that interrupted it and what will restart it. Not "+ 15 days": that holds for an admission or
 # a rejection, but a provisional admission or a lapse restarts it from the notification itself
@@ -128,7 +122,6 @@ _SUSPENDED = {
     "en": "suspended (legal aid requested on {day}; a new period will run from the legal-aid "
     "decision: enter it as soon as it is notified)",
 }
-_MOVED_BY = {"fr": "déplacé par : {events}", "en": "moved by: {events}"}
 
 
 def suspended(event: Event | None, lang: str) -> str:
@@ -142,20 +135,6 @@ def suspended(event: Event | None, lang: str) -> str:
     # No other event suspends a deadline (rules.md wave 2): named plainly if one ever does.
     what = name(f"event.{event.kind.value}", lang)
     return f"{name('state.suspended', lang)} ({what} {short_day(event)})"
-
-
-def moved_by(events: tuple[Event, ...], suspended_by: Event | None, lang: str) -> str:
-    """« déplacé par : demande d'aide juridictionnelle (17/03/2025) ; décision du BAJ
-    (06/05/2025) »: the events that moved a deadline, in the order they applied, but the one
-    that suspends it, which its date cell names already ("" if none is left)."""
-    named = [
-        f"{name(f'event.{e.kind.value}', lang)} ({short_day(e)})"
-        for e in events
-        if e != suspended_by
-    ]
-    if not named:
-        return ""
-    return _MOVED_BY[lang].format(events=(" ; " if lang == "fr" else "; ").join(named))
 
 
 # Within this many minutes of an hour deadline's end, either side, the time left is in hours.

@@ -71,6 +71,31 @@ def test_a_moved_deadline_keeps_its_uid() -> None:
     assert before.key == after.key
 
 
+def test_a_moved_deadlines_event_says_what_moved_it() -> None:
+    """The calendar is where a caseworker sees a date move: its description names the event
+    that moved it, in the table's words (deadlines.messages.moved_by); an unmoved deadline's
+    says nothing of the kind."""
+    decided = Event(EventKind.LEGAL_AID_DECIDED, date(2025, 5, 6))
+    case = make_case(
+        [
+            (EventKind.REFUSAL_NOTIFIED, date(2025, 3, 3)),
+            (REQUESTED.kind, REQUESTED.at),
+            (decided.kind, decided.at),
+        ]
+    )
+    as_of = date(2025, 5, 10)
+    for lang, words in (
+        ("fr", "Déplacé par : demande d'aide juridictionnelle (17/03/2025)"),
+        ("en", "Moved by: legal-aid request (17/03/2025)"),
+    ):
+        options = ExportOptions("S-1", lang=lang)
+        planned = plan_listed(listed(briefs(case), PARIS, as_of), options)
+        (appeal,) = [e for e in planned if e.rule == "appeal-refusal" and e.kind == "deadline"]
+        assert words in appeal.description.splitlines()
+        unmoved = plan_listed(listed(_refusal(), PARIS, as_of), options)
+        assert unmoved and not any(words[:8] in e.description for e in unmoved)
+
+
 # --- the caseload's export ---------------------------------------------------------------------
 
 
