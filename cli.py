@@ -73,8 +73,9 @@ app = typer.Typer(
 )
 case_app = typer.Typer(
     cls=Group,
-    help="Les dossiers suivis, gardés dans une base SQLite locale (lisible par vous seul). "
-    "La référence d'un dossier est un pseudonyme ou un numéro, jamais un nom.",
+    help="Les dossiers suivis, gardés dans une base locale (SQLite, lisible par vous seul) ou "
+    "partagée par une équipe (PostgreSQL). La référence d'un dossier est un pseudonyme ou un "
+    "numéro, jamais un nom.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

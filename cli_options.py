@@ -79,8 +79,9 @@ Check = Annotated[
 Db = Annotated[
     str | None,
     typer.Option(
-        metavar="CHEMIN",
-        help="Base de dossiers (défaut : $DEADLINES_DB, sinon ~/.local/share/deadlines/cases.db).",
+        metavar="BASE",
+        help="Base de dossiers : un fichier SQLite, ou postgresql://utilisateur@serveur/base pour "
+        "une base d'équipe (défaut : $DEADLINES_DB, sinon ~/.local/share/deadlines/cases.db).",
     ),
 ]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Ne pas demander de confirmation.")]
