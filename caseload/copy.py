@@ -24,16 +24,15 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from caseload.database import Database
 from caseload.db import connect, is_url
 from caseload.memo import Listing, listings
-from deadlines.clock import Reference
+from deadlines.clock import Reference, pinned_reference
 from deadlines.errors import DeadlinesError, InputError
 
 # The tables copied, parents before children (foreign keys), each with the order its rows are
@@ -156,24 +155,10 @@ def _opened(location: str | Path, create: bool, field: str) -> Iterator[Database
     gone, a read-only file) is an InputError naming `field`, as caseload.db.opened does."""
     database = connect(location, create, field)
     try:
-        with _said(database):
+        with database.said():
             yield database
     finally:
         database.close()
-
-
-@contextmanager
-def _said(database: Database) -> Iterator[None]:
-    try:
-        yield
-    except Exception as error:
-        if isinstance(error, DeadlinesError) or (failed := database.failure(error)) is None:
-            raise
-        key, reason = failed
-        if key == "db.busy":  # a lock met outside a write transaction's wait
-            key = "db.open"
-        where = database.location
-        raise InputError(key, field=database.field, value=where, reason=reason) from None
 
 
 # --- the copy itself ----------------------------------------------------------------------------
@@ -237,11 +222,11 @@ def _copy_checked(
     deadlines on both; the rows copied per table and the number of deadlines compared. A
     difference is a DeadlinesError (exit status 1), after `undo(target, tables)` took the
     copied rows out again (PostgreSQL: they were committed)."""
-    reference = _one_moment()
+    reference = pinned_reference(datetime.now(UTC))  # one moment for both sides
     expected, tables = _read_source(source, reference)
     _write(target, tables)
     try:
-        with _said(target):
+        with target.said():
             found = listings(target, reference, include_archived=True)
         if (differing := _first_difference(expected, found)) is not None:
             raise DeadlinesError(
@@ -274,7 +259,7 @@ def _read_source(source: Database, reference: Reference) -> tuple[list[Listing],
     snapshot; the two agree: the source's change log (which every write of the tool adds a
     line to) is the same before the deadlines were computed and in the snapshot. A team
     writing all the while makes the copy try again, then give up (copy.source-busy)."""
-    with _said(source):
+    with source.said():
         for _ in range(ATTEMPTS):
             before = _marker(source)
             expected = listings(source, reference, include_archived=True)
@@ -297,31 +282,20 @@ def _marker(database: Database) -> tuple[Any, ...]:
     )
 
 
-def _columns(database: Database, table: str) -> list[str]:
-    if database.dialect == "sqlite":
-        query = "SELECT name FROM pragma_table_info(?) ORDER BY cid"
-    else:
-        query = (
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
-        )
-    return [str(row[0]) for row in database.execute(query, (table,))]
-
-
 def _quoted(names: Sequence[str]) -> str:
     # "end" (exported_v2) is a reserved word in PostgreSQL; every name is quoted alike.
     return ", ".join(f'"{name}"' for name in names)
 
 
 def _rows(database: Database, table: str, order: str) -> Table:
-    columns = _columns(database, table)
+    columns = database.columns(table)
     rows = database.execute(f"SELECT {_quoted(columns)} FROM {table} ORDER BY {order}").fetchall()
     return columns, rows
 
 
 def _refuse_filled(target: Database) -> None:
     """A target holding any row of a caseload is refused, before anything is written."""
-    with _said(target):
+    with target.said():
         counts = {
             table: int(target.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
             for table in (*(name for name, _ in COPIED), *MEMO)
@@ -339,11 +313,11 @@ def _write(target: Database, tables: dict[str, Table]) -> None:
     """Every row into `target`, in one write transaction, ids kept; then what the schema's
     triggers changed on the way put back (each case's revision, raised by each event inserted),
     and on PostgreSQL each identity sequence set past the copied ids."""
-    with _said(target), target.write():
+    with target.said(), target.write():
         _refuse_filled(target)  # again, holding the writer lock: nobody wrote meanwhile
         for name, _ in COPIED:
             columns, rows = tables[name]
-            wanted = set(_columns(target, name))
+            wanted = set(target.columns(name))
             if set(columns) != wanted:  # both at the latest schema version: a bug
                 raise RuntimeError(f"{name}: columns {columns} in the source, {wanted} here")
             if rows:
@@ -361,12 +335,7 @@ def _write(target: Database, tables: dict[str, Table]) -> None:
             if revision != was[case_id]
         ]
         target.executemany("UPDATE cases SET revision = ? WHERE id = ?", moved)
-        if target.dialect == "postgresql":
-            for table in IDENTITY:
-                target.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}"
-                )
+        target.ids_follow(IDENTITY)
 
 
 def _erase(target: Database, tables: dict[str, Table]) -> None:
@@ -375,7 +344,7 @@ def _erase(target: Database, tables: dict[str, Table]) -> None:
     sync states go with them), and the copied cases' change log, which only this way may be
     deleted (the append-only trigger: Database.delete_change_log). DELETE, not TRUNCATE: a
     caseworker's role may delete rows, and a row someone added since the copy stays."""
-    with _said(target), target.write():
+    with target.said(), target.write():
         columns, changes = tables["changes"]
         for ref in sorted({row[columns.index("ref")] for row in changes}):
             target.delete_change_log(ref)
@@ -388,17 +357,6 @@ def _erase(target: Database, tables: dict[str, Table]) -> None:
 
 
 # --- the check ------------------------------------------------------------------------------------
-
-
-def _one_moment() -> Reference:
-    """Now, one instant for both sides, seen in each case's time zone."""
-    instant = datetime.now(UTC)
-
-    def seen(time_zone: str) -> tuple[date, datetime | None]:
-        local = instant.astimezone(ZoneInfo(time_zone))
-        return local.date(), local
-
-    return seen
 
 
 def _first_difference(expected: list[Listing], found: list[Listing]) -> str | None:

@@ -77,8 +77,32 @@ class Database(ABC):
         checked, is raised as it is)."""
 
     @abstractmethod
+    def columns(self, table: str) -> list[str]:
+        """The names of `table`'s columns, in their order."""
+
+    @abstractmethod
+    def ids_follow(self, tables: Iterable[str]) -> None:
+        """Inside a write, after rows were inserted with their ids (`db copy`): the next row
+        added to each of `tables` gets an id above them."""
+
+    @abstractmethod
     def delete_change_log(self, ref: str) -> None:
         """Inside `erasing`: delete the change log of `ref`, append-only otherwise (schema)."""
+
+    @contextmanager
+    def said(self) -> Iterator[None]:
+        """A fault of the store met inside (a server gone, a read-only file, a damaged page) as
+        one InputError naming the store; anything else is raised as it is (a constraint the
+        code should have checked is a bug, not the user's store)."""
+        try:
+            yield
+        except Exception as error:
+            if (failed := self.failure(error)) is None:
+                raise
+            key, reason = failed
+            if key == "db.busy":  # a lock met outside a write transaction's wait
+                key = "db.open"
+            raise InputError(key, field=self.field, value=self.location, reason=reason) from None
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -164,6 +188,13 @@ class SqliteDatabase(Database):
                 return "db.readonly", str(error)
             return "db.open", str(error)  # I/O error, disk full…: what SQLite said
         return "db.damaged", str(error)
+
+    def columns(self, table: str) -> list[str]:
+        query = "SELECT name FROM pragma_table_info(?) ORDER BY cid"
+        return [str(row[0]) for row in self.execute(query, (table,))]
+
+    def ids_follow(self, tables: Iterable[str]) -> None:
+        pass  # a rowid is one more than the largest already: nothing to set
 
     def delete_change_log(self, ref: str) -> None:
         # The one trigger that forbids deleting from the log is lifted inside this transaction

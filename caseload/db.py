@@ -202,14 +202,8 @@ def opened(
     if isinstance(location, Path):
         _tighten(location, notify)
     try:
-        yield database
-    except Exception as error:
-        if (failed := database.failure(error)) is None:
-            raise  # not the store's fault: a constraint the code should have checked is a bug
-        key, reason = failed
-        if key == "db.busy":  # a lock met outside a write transaction's wait
-            key = "db.open"
-        raise InputError(key, field=field, value=database.location, reason=reason) from None
+        with database.said():
+            yield database
     finally:
         database.close()
 

@@ -134,6 +134,22 @@ class PostgresDatabase(Database):
             return "db.open", reason
         return None  # a constraint or a statement the code got wrong: a bug, shown as one
 
+    def columns(self, table: str) -> list[str]:
+        query = (
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
+        )
+        return [str(row[0]) for row in self.execute(query, (table,))]
+
+    def ids_follow(self, tables: Iterable[str]) -> None:
+        # An identity column draws from its sequence, which rows inserted with their ids did
+        # not move: the next `case add` would collide with a copied case.
+        for table in tables:
+            self.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}"
+            )
+
     def delete_change_log(self, ref: str) -> None:
         # The append-only trigger lets this transaction, and only it, delete this case's lines
         # (caseload.schema_pg: changes_append_only); `true`: the setting ends with it.

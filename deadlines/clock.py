@@ -57,6 +57,11 @@ def caseload_reference(as_of: str | None) -> Reference:
     day, instant = reference_time(as_of, PIVOT_ZONE)
     if instant is None:
         return lambda time_zone: (day, None)
+    return pinned_reference(instant)
+
+
+def pinned_reference(instant: datetime) -> Reference:
+    """One instant (aware), seen in each case's time zone: its local day and time there."""
 
     def pinned(time_zone: str) -> tuple[date, datetime | None]:
         local = instant.astimezone(ZoneInfo(time_zone))
