@@ -180,23 +180,23 @@ def connect(url: str, create: bool, field: str) -> PostgresDatabase:
         raise InputError("db.open", field=field, value=location, reason=reason) from None
     database = PostgresDatabase(raw, location, field)
     try:
-        database.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
-        if (version := _version(database, create)) < LATEST:
-            try:
-                _migrate(database, create)
-            except psycopg.errors.InsufficientPrivilege:
-                # A caseworker's role may use the tables, not make or change them: the owner's
-                # role runs the first command after an update (README "Working as a team").
-                raise InputError(
-                    "db.schema-denied", field=field, value=location, version=version, latest=LATEST
-                ) from None
-            database.created = version == 0
-    except psycopg.Error as error:
-        database.close()
-        failed = database.failure(error)
-        if failed is None:
-            raise
-        raise InputError(failed[0], field=field, value=location, reason=failed[1]) from None
+        with database.said():
+            database.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+            if (version := _version(database, create)) < LATEST:
+                try:
+                    _migrate(database, create)
+                except psycopg.errors.InsufficientPrivilege:
+                    # A caseworker's role may use the tables, not make or change them: the
+                    # owner's role runs the first command after an update (README "Working
+                    # as a team").
+                    raise InputError(
+                        "db.schema-denied",
+                        field=field,
+                        value=location,
+                        version=version,
+                        latest=LATEST,
+                    ) from None
+                database.created = version == 0
     except BaseException:
         database.close()
         raise
