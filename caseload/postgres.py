@@ -165,7 +165,9 @@ def connect(url: str, create: bool, field: str) -> PostgresDatabase:
     try:
         options = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError as error:
-        raise InputError("db.url", field=field, value=location, reason=str(error)) from None
+        raise InputError(
+            "db.url", field=field, value=location, reason=" ".join(str(error).split())
+        ) from None
     if "password" in options:
         raise InputError("db.url-password", field=field, value=location)
     try:

@@ -179,6 +179,14 @@ def test_a_password_in_the_url_is_refused_and_never_shown(tmp_path: Path) -> Non
         assert "s3cret" not in shown(url)
 
 
+def test_an_address_libpq_cannot_read_is_one_line_naming_the_form(tmp_path: Path) -> None:
+    result = _run("postgresql://a@h/d?nosuchoption=1", "agenda", tmp_path=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert '(invalid URI query parameter: "nosuchoption")' in line
+    assert line.endswith("Forme attendue : postgresql://utilisateur@serveur:5432/base")
+
+
 def test_a_server_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
     result = _run("postgresql://deadlines@127.0.0.1:1/deadlines", "agenda", tmp_path=tmp_path)
     assert result.returncode == 2
